@@ -1,0 +1,131 @@
+"""The ``hallbar`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ingest.index_store import IndexNotReadyError, IndexStore
+from ingest.manifest import ManifestError
+from ingest.settings import Settings
+
+app = typer.Typer(
+    help="hallbar: frågor och svar om Västerås stads Program för social hållbarhet / "
+    "questions and answers on Västerås's Programme for social sustainability.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"fel / error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Corpus folder (default: HALLBAR_CORPUS_DIR or ./corpus)."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything, ignoring what is indexed."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Index the corpus: new and changed files are embedded, unchanged ones skipped, removed ones dropped."""
+    from ingest.pipeline import Indexer
+
+    _setup_logging(verbose)
+    settings = Settings()
+    try:
+        report = Indexer(settings, progress=sys.stderr.isatty()).ingest(corpus, rebuild=rebuild)
+    except (ManifestError, IndexNotReadyError) as exc:
+        _fail(str(exc))
+        return
+    for error in report.errors:
+        typer.echo(f"skipped: {error}", err=True)
+    typer.echo(report.summary())
+
+
+@app.command("goal-areas")
+def goal_areas(as_json: bool = typer.Option(False, "--json", help="Print the documented JSON list.")) -> None:
+    """The programme's goal areas (målområden) with their main area and SDGs, in document order."""
+    store = IndexStore(Settings())
+    try:
+        state = store.read_state()
+    except IndexNotReadyError as exc:
+        _fail(str(exc))
+        return
+    model = store.read_goal_area_model(state) if state else None
+    if model is None:
+        _fail("no goal-area model: run 'hallbar ingest' on a corpus holding the programme")
+        return
+    if as_json:
+        typer.echo(json.dumps(model.cli_view(), ensure_ascii=False, indent=2))
+        return
+    for main in model.main_areas:
+        typer.echo(f"{main.name}")
+        for ga in main.goal_areas:
+            sdgs = ", ".join(f"{n} {model.sdg_goals[n].name_sv}" for n in ga.sdgs)
+            typer.echo(f"  - {ga.name} (s. {ga.page})\n      Agenda 2030: {sdgs}")
+
+
+@app.command()
+def info(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Index statistics: documents, chunks, embedder, generation."""
+    settings = Settings()
+    store = IndexStore(settings)
+    try:
+        state = store.read_state()
+    except IndexNotReadyError as exc:
+        _fail(str(exc))
+        return
+    if state is None:
+        _fail(f"no index in {settings.data_dir}: run 'hallbar ingest'")
+        return
+    data = {
+        "data_dir": str(settings.data_dir),
+        "generation": state.generation,
+        "collection": state.collection,
+        "embedder": state.embedder_id,
+        "chunker": state.chunker,
+        "chunks": state.chunk_count,
+        "updated_at": state.updated_at.isoformat(),
+        "documents": [
+            {"id": d.id, "title": d.title, "kind": d.kind.value, "path": d.path, "chunks": len(d.chunk_ids)}
+            for d in state.documents.values()
+        ],
+    }
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"index: {data['data_dir']} (generation {state.generation}, updated {data['updated_at']})")
+    typer.echo(f"embedder: {state.embedder_id}\nchunker: {state.chunker}\nchunks: {state.chunk_count}")
+    for d in data["documents"]:
+        typer.echo(f"  {d['id']}  [{d['kind']}]  {d['chunks']} chunks  {d['title']}")
+
+
+@app.command()
+def serve() -> None:
+    """Serve the assistant (the web app arrives with its own issue)."""
+    settings = Settings()
+    state = IndexStore(settings).read_state()
+    chunks = state.chunk_count if state else 0
+    typer.echo(
+        f"Index ready: {chunks} chunks in {settings.data_dir}. "
+        "Webbappen kommer i en senare version / the web app comes in a later version; "
+        "use 'hallbar goal-areas' and 'hallbar info' meanwhile."
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,110 @@
+"""Section-aware chunker: chunks never cross a section (so never two goal areas), lists stay with their lead-in."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.models import Block, Chunk, GoalAreaLink, ParsedDocument
+from ingest.structure import GoalAreaLinker
+
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?…”])\s+(?=[A-ZÅÄÖ”\"–-])")
+
+
+@dataclass(frozen=True)
+class ChunkerConfig:
+    max_chars: int = 700
+    min_chars: int = 200
+
+    @property
+    def fingerprint(self) -> str:
+        return f"section-chunker-v1:{self.max_chars}:{self.min_chars}"
+
+
+def slug(text: str, limit: int = 48) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].rstrip("-") or "x"
+
+
+def _units(blocks: list[Block]) -> list[Block]:
+    """A paragraph that leads in a list (ends with ':') is joined with the list into one unit."""
+    units: list[Block] = []
+    for block in blocks:
+        prev = units[-1] if units else None
+        if block.kind == "list" and prev and prev.kind == "paragraph" and prev.text.rstrip().endswith(":"):
+            units[-1] = Block(f"{prev.text}\n{block.text}", "list", tuple(sorted(set(prev.pages) | set(block.pages))))
+        else:
+            units.append(block)
+    return units
+
+
+def _split_unit(unit: Block, max_chars: int) -> list[Block]:
+    """Split an over-long unit by sentences (paragraph) or item lines (list)."""
+    if len(unit.text) <= max_chars:
+        return [unit]
+    pieces = unit.text.split("\n") if unit.kind == "list" else SENTENCE_SPLIT.split(unit.text)
+    joiner = "\n" if unit.kind == "list" else " "
+    out, current = [], ""
+    for piece in pieces:
+        if current and len(current) + len(joiner) + len(piece) > max_chars:
+            out.append(Block(current, unit.kind, unit.pages))
+            current = piece
+        else:
+            current = f"{current}{joiner}{piece}" if current else piece
+    if current:
+        out.append(Block(current, unit.kind, unit.pages))
+    return out
+
+
+def pack_blocks(blocks: list[Block], config: ChunkerConfig) -> list[list[Block]]:
+    """Greedy packing of units up to max_chars; a short tail is merged into its predecessor when it fits."""
+    units = [piece for unit in _units(blocks) for piece in _split_unit(unit, config.max_chars)]
+    groups: list[list[Block]] = []
+    size = 0
+    for unit in units:
+        if groups and size + 2 + len(unit.text) <= config.max_chars:
+            groups[-1].append(unit)
+            size += 2 + len(unit.text)
+        else:
+            groups.append([unit])
+            size = len(unit.text)
+    if len(groups) >= 2:
+        tail = sum(len(b.text) for b in groups[-1])
+        head = sum(len(b.text) + 2 for b in groups[-2])
+        if tail < config.min_chars and head + tail <= config.max_chars * 1.25:
+            groups[-2].extend(groups.pop())
+    return groups
+
+
+def chunk_document(parsed: ParsedDocument, config: ChunkerConfig, linker: GoalAreaLinker | None) -> list[Chunk]:
+    meta = parsed.document.meta
+    chunks: list[Chunk] = []
+    used_ids: set[str] = set()
+    for section in parsed.sections:
+        section_text = "\n\n".join(b.text for b in section.blocks)
+        link = linker.link(meta.id, section.path, section_text) if linker else GoalAreaLink()
+        base = f"{meta.id}/" + ("/".join(slug(h) for h in section.path) if section.path else "preamble")
+        for ordinal, group in enumerate(pack_blocks(section.blocks, config)):
+            chunk_id = f"{base}/{ordinal}"
+            while chunk_id in used_ids:  # two sections with the same headings
+                chunk_id += "b"
+            used_ids.add(chunk_id)
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id,
+                    document_id=meta.id,
+                    document_title=meta.title,
+                    kind=meta.kind,
+                    section_path=list(section.path),
+                    pages=sorted({p for b in group for p in b.pages}),
+                    main_area=link.main_area,
+                    goal_area=link.goal_area,
+                    sdgs=list(link.sdgs),
+                    link_method=link.method,
+                    link_score=link.score,
+                    ordinal=ordinal,
+                    text="\n\n".join(b.text for b in group),
+                )
+            )
+    return chunks

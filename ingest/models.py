@@ -1,0 +1,224 @@
+"""Typed data that flows through ingest: a file becomes a document, a document sections, sections chunks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class DocumentKind(str, Enum):
+    programme = "programme"
+    action_plan = "action_plan"
+    other = "other"
+
+
+class DocumentMeta(BaseModel):
+    """One document as described in ``corpus/manifest.toml``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    path: str
+    title: str
+    kind: DocumentKind = DocumentKind.other
+    year: int | None = None
+    adopted_by: str | None = None
+    adopted_date: dt.date | None = None
+    source_url: str | None = None
+    language: str = "sv"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """Text of one page; ``number`` is the page number to cite, None when the format has no pages."""
+
+    number: int | None
+    text: str
+
+
+@dataclass
+class LoadedDocument:
+    meta: DocumentMeta
+    source_path: Path
+    format: Literal["pdf", "markdown", "text"]
+    pages: list[Page]
+    content_hash: str
+
+
+@dataclass
+class Block:
+    """A paragraph, a list (items joined by newlines) or the lead-in sentence of a list."""
+
+    text: str
+    kind: Literal["paragraph", "list"]
+    pages: tuple[int, ...] = ()
+
+
+@dataclass
+class Section:
+    """The text under one heading; ``path`` holds the headings from the top down."""
+
+    path: tuple[str, ...]
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        return tuple(sorted({p for b in self.blocks for p in b.pages}))
+
+
+@dataclass
+class ParsedDocument:
+    document: LoadedDocument
+    sections: list[Section]
+
+
+class SdgGoal(BaseModel):
+    number: int = Field(ge=1, le=17)
+    name_sv: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_sv
+
+
+class GoalArea(BaseModel):
+    """A målområde as the programme states it."""
+
+    name: str
+    heading: str
+    main_area: str
+    sdgs: list[int]
+    sdg_statement: str = Field(description="The programme's own line that names the SDGs, verbatim.")
+    description: str = Field("", description="The first paragraph of the goal area's text, verbatim.")
+    page: int | None = None
+    document_id: str
+    section_path: list[str] = Field(default_factory=list)
+
+
+class MainArea(BaseModel):
+    """A huvudområde with its goal areas, in document order."""
+
+    name: str
+    heading: str
+    goal_areas: list[GoalArea] = Field(default_factory=list)
+
+
+class GoalAreaModel(BaseModel):
+    document_id: str
+    main_areas: list[MainArea]
+    sdg_goals: dict[int, SdgGoal]
+
+    @property
+    def goal_areas(self) -> list[GoalArea]:
+        return [ga for ma in self.main_areas for ga in ma.goal_areas]
+
+    def goal_area(self, name: str) -> GoalArea | None:
+        key = name.casefold().strip()
+        for ga in self.goal_areas:
+            if ga.name.casefold() == key or ga.heading.casefold() == key:
+                return ga
+        return None
+
+    @property
+    def covered_sdgs(self) -> list[int]:
+        return sorted({n for ga in self.goal_areas for n in ga.sdgs})
+
+    def cli_view(self) -> list[dict]:
+        """The documented ``hallbar goal-areas --json`` shape."""
+        return [{"name": ga.name, "main_area": ga.main_area, "sdgs": list(ga.sdgs)} for ga in self.goal_areas]
+
+
+LinkMethod = Literal["structure", "name_match", "embedding", "none"]
+
+
+class GoalAreaLink(BaseModel):
+    """How a section of a document was tied to a goal area."""
+
+    goal_area: str | None = None
+    main_area: str | None = None
+    sdgs: list[int] = Field(default_factory=list)
+    method: LinkMethod = "none"
+    score: float | None = None
+
+
+class Chunk(BaseModel):
+    """A piece of a section, the unit that is indexed, retrieved and cited."""
+
+    chunk_id: str
+    document_id: str
+    document_title: str
+    kind: DocumentKind
+    section_path: list[str]
+    pages: list[int]
+    main_area: str | None = None
+    goal_area: str | None = None
+    sdgs: list[int] = Field(default_factory=list)
+    link_method: LinkMethod = "none"
+    link_score: float | None = None
+    ordinal: int
+    text: str
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.section_path)
+
+    @property
+    def page(self) -> int | None:
+        return self.pages[0] if self.pages else None
+
+    def indexed_text(self) -> str:
+        """What is embedded and keyword-indexed: the headings give the text its context."""
+        context = " > ".join([self.document_title, *self.section_path])
+        return f"{context}\n{self.text}"
+
+    def to_chroma_metadata(self) -> dict[str, str | int | float | bool]:
+        meta: dict[str, str | int | float | bool] = {
+            "document_id": self.document_id,
+            "document_title": self.document_title,
+            "kind": self.kind.value,
+            "section_path": "\x1f".join(self.section_path),
+            "pages": ",".join(str(p) for p in self.pages),
+            "main_area": self.main_area or "",
+            "goal_area": self.goal_area or "",
+            "sdgs": ",".join(str(n) for n in self.sdgs),
+            "link_method": self.link_method,
+            "ordinal": self.ordinal,
+            "content_hash": self.content_hash,
+        }
+        if self.pages:
+            meta["page"] = self.pages[0]
+        if self.link_score is not None:
+            meta["link_score"] = float(self.link_score)
+        for n in self.sdgs:
+            meta[f"sdg_{n}"] = True
+        return meta
+
+    @classmethod
+    def from_chroma(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+        def ints(value: str) -> list[int]:
+            return [int(x) for x in str(value).split(",") if x]
+
+        return cls(
+            chunk_id=chunk_id,
+            document_id=meta["document_id"],
+            document_title=meta["document_title"],
+            kind=DocumentKind(meta["kind"]),
+            section_path=[p for p in str(meta.get("section_path", "")).split("\x1f") if p],
+            pages=ints(meta.get("pages", "")),
+            main_area=meta.get("main_area") or None,
+            goal_area=meta.get("goal_area") or None,
+            sdgs=ints(meta.get("sdgs", "")),
+            link_method=meta.get("link_method", "none"),
+            link_score=meta.get("link_score"),
+            ordinal=int(meta.get("ordinal", 0)),
+            text=text,
+        )
