@@ -14,8 +14,8 @@ SENTENCE_SPLIT = re.compile(r"(?<=[.!?…”])\s+(?=[A-ZÅÄÖ”\"–-])")
 
 @dataclass(frozen=True)
 class ChunkerConfig:
-    max_chars: int = 700
-    min_chars: int = 200
+    max_chars: int = 500
+    min_chars: int = 150
 
     @property
     def fingerprint(self) -> str:

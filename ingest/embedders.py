@@ -99,7 +99,8 @@ class SentenceTransformerEmbedder(Embedder):
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dimension() or 0)
         self.model_id = f"sentence-transformers:{path.name}"
 
     def _encode(self, texts: list[str]) -> np.ndarray:

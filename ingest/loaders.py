@@ -11,7 +11,7 @@ from ingest.models import DocumentMeta, LoadedDocument, Page
 
 log = logging.getLogger(__name__)
 
-PAGE_MARKER = re.compile(r"<!--\s*page:\s*(\d+)\s*-->")
+PAGE_MARKER = re.compile(r"<!--\s*page:\s*(\d+)\s*-->[ \t]*\n?")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}

@@ -95,6 +95,7 @@ class GoalArea(BaseModel):
     sdgs: list[int]
     sdg_statement: str = Field(description="The programme's own line that names the SDGs, verbatim.")
     description: str = Field("", description="The first paragraph of the goal area's text, verbatim.")
+    text: str = Field("", description="All of the goal area's text after the SDG line, verbatim.")
     page: int | None = None
     document_id: str
     section_path: list[str] = Field(default_factory=list)

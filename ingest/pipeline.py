@@ -157,7 +157,9 @@ class Indexer:
                     break
         linker = None
         if goal_model:
-            linker = GoalAreaLinker(goal_model, self.embedder.get, self.settings.link_min_similarity)
+            linker = GoalAreaLinker(
+                goal_model, self.embedder.get, self.settings.link_min_similarity, self.settings.link_min_margin
+            )
         chunks = [c for doc_id in docs for c in chunk_document(parsed[doc_id], self.chunker, linker)]
         return goal_model, chunks
 

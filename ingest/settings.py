@@ -24,11 +24,14 @@ class Settings(BaseSettings):
     st_passage_prefix: str = Field("", description="Prefix for passages, e.g. 'passage: ' for E5 models.")
     embed_batch_size: int = Field(16, ge=1, le=512)
 
-    chunk_max_chars: int = Field(700, ge=200, le=4000, description="Upper bound of a chunk's text length.")
-    chunk_min_chars: int = Field(200, ge=0, le=2000, description="Short blocks are merged up to this length.")
+    chunk_max_chars: int = Field(500, ge=200, le=4000, description="Upper bound of a chunk's text length.")
+    chunk_min_chars: int = Field(150, ge=0, le=2000, description="Short blocks are merged up to this length.")
 
     link_min_similarity: float = Field(
-        0.80, description="Least cosine similarity for an action-plan heading to link to a goal area by embedding."
+        0.83, description="Least cosine similarity for a section to link to a goal area by embedding."
+    )
+    link_min_margin: float = Field(
+        0.01, description="Least lead of the best goal area over the second for an embedding link."
     )
 
     max_file_bytes: int = Field(50 * 1024 * 1024, description="Larger files are refused at ingest.")

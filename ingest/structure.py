@@ -117,6 +117,7 @@ def parse_goal_area_model(parsed: ParsedDocument) -> GoalAreaModel | None:
             main_areas.setdefault("", MainArea(name="", heading=""))
         main = main_areas[current_main]
         description = next((b.text for b in section.blocks[1:] if b.kind == "paragraph"), "")
+        text = "\n\n".join(b.text for b in section.blocks[1:])
         main.goal_areas.append(
             GoalArea(
                 name=name,
@@ -125,6 +126,7 @@ def parse_goal_area_model(parsed: ParsedDocument) -> GoalAreaModel | None:
                 sdgs=numbers,
                 sdg_statement=SDG_STATEMENT.search(first.text).group(0),  # type: ignore[union-attr]
                 description=description,
+                text=text,
                 page=first.pages[0] if first.pages else None,
                 document_id=parsed.document.meta.id,
                 section_path=list(section.path),
@@ -140,31 +142,46 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _shared_tokens(a: set[str], b: set[str]) -> int:
+    """Tokens of ``a`` found in ``b``, a stem also matching a longer stem it begins ('bost' ~ 'bostad')."""
+    return sum(1 for t in a if t in b or (len(t) >= 4 and any(u.startswith(t) or (len(u) >= 4 and t.startswith(u)) for u in b)))
+
+
 class GoalAreaLinker:
-    """Ties a section to a goal area: by the programme's own structure, by heading name, or by embedding."""
+    """Ties a section to a goal area: by the programme's own structure, by heading name, or by embedding.
+
+    For other documents (action plans) the headings are tried deepest first: a heading whose words are
+    mostly words of one goal area's name links by name; a heading naming a main area narrows the choice
+    to that main area's goal areas. Failing a name, the section's text is compared with each goal area's
+    text by embedding, and a link is made only when the best is both similar enough and clearly ahead.
+    """
 
     def __init__(
         self,
         model: GoalAreaModel,
         embedder: "Callable[[], Embedder] | None" = None,
-        min_similarity: float = 0.80,
+        min_similarity: float = 0.83,
+        min_margin: float = 0.01,
     ):
         self.model = model
         self.embedder = embedder  # called on first need, so that linking by name never loads a model
         self.min_similarity = min_similarity
+        self.min_margin = min_margin
         self._profiles: np.ndarray | None = None
         self._goal_tokens = {ga.name: set(tokenize(ga.name)) for ga in model.goal_areas}
-        self._main_tokens = {ma.name: set(tokenize(ma.name)) for ma in model.main_areas}
+        self._main_tokens = {ma.name: set(tokenize(ma.heading or ma.name)) for ma in model.main_areas}
 
     def link(self, document_id: str, section_path: tuple[str, ...] | list[str], section_text: str) -> GoalAreaLink:
         if document_id == self.model.document_id:
             return self._structure_link(section_path)
+        main = next((m for m in map(self._main_area_match, section_path) if m), None)
+        candidates = [ga for ga in self.model.goal_areas if main is None or ga.main_area == main]
         for heading in reversed(section_path):
-            if found := self._name_match(heading):
+            if found := self._name_match(heading, candidates):
                 return found
-        if self.embedder is not None and section_path:
-            return self._embedding_link(section_path[-1], section_text)
-        return GoalAreaLink()
+        if self.embedder is not None and section_path and section_text.strip():
+            return self._embedding_link(section_path[-1], section_text, candidates, main)
+        return GoalAreaLink(main_area=main, method="name_match" if main else "none")
 
     def _structure_link(self, section_path) -> GoalAreaLink:
         keys = {normalise_name(h) for h in section_path}
@@ -176,33 +193,40 @@ class GoalAreaLinker:
                 return GoalAreaLink(main_area=ma.name, method="structure", score=1.0)
         return GoalAreaLink()
 
-    def _name_match(self, heading: str) -> GoalAreaLink | None:
+    def _main_area_match(self, heading: str) -> str | None:
+        """A heading that holds every word of a main area's own heading ('Goda livsvillkor')."""
+        tokens = set(tokenize(heading))
+        for name, main_tokens in self._main_tokens.items():
+            if main_tokens and _shared_tokens(main_tokens, tokens) == len(main_tokens):
+                return name
+        return None
+
+    def _name_match(self, heading: str, candidates) -> GoalAreaLink | None:
         tokens = set(tokenize(heading))
         if not tokens:
             return None
-        scored = sorted(((len(tokens & gt) / len(tokens), name) for name, gt in self._goal_tokens.items()), reverse=True)
-        best, name = scored[0]
+        scored = sorted(
+            ((_shared_tokens(tokens, self._goal_tokens[ga.name]) / len(tokens), i) for i, ga in enumerate(candidates)),
+            reverse=True,
+        )
+        best, i = scored[0]
         if best >= 0.5 and (len(scored) == 1 or scored[1][0] < best):
-            ga = self.model.goal_area(name)
-            assert ga is not None
+            ga = candidates[i]
             return GoalAreaLink(goal_area=ga.name, main_area=ga.main_area, sdgs=ga.sdgs, method="name_match", score=round(best, 3))
-        for ma_name, mt in self._main_tokens.items():
-            shared = len(tokens & mt)
-            if shared >= 2 and shared / len(tokens) >= 0.5:
-                return GoalAreaLink(main_area=ma_name, method="name_match", score=round(shared / len(tokens), 3))
         return None
 
-    def _embedding_link(self, heading: str, section_text: str) -> GoalAreaLink:
+    def _embedding_link(self, heading: str, section_text: str, candidates, main: str | None) -> GoalAreaLink:
         assert self.embedder is not None
         embedder = self.embedder()
-        if self._profiles is None:
-            profiles = [f"{ga.name}. {ga.description}" for ga in self.model.goal_areas]
-            self._profiles = embedder.embed_passages_array(profiles)
-        query = embedder.embed_queries_array([f"{heading}. {section_text[:400]}"])[0]
-        sims = self._profiles @ query
+        if self._profiles is None:  # symmetric passage-to-passage similarity: section text against goal-area text
+            self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in self.model.goal_areas])
+        vector = embedder.embed_passages_array([f"{heading}. {section_text[:1000]}"])[0]
+        index = [self.model.goal_areas.index(ga) for ga in candidates]
+        sims = self._profiles[index] @ vector
         order = np.argsort(-sims)
         best = float(sims[order[0]])
-        if best < self.min_similarity:
-            return GoalAreaLink(method="none", score=round(best, 4))
-        ga = self.model.goal_areas[int(order[0])]
+        margin = best - float(sims[order[1]]) if len(order) > 1 else 1.0
+        if best < self.min_similarity or margin < self.min_margin:
+            return GoalAreaLink(main_area=main, method="none", score=round(best, 4))
+        ga = candidates[int(order[0])]
         return GoalAreaLink(goal_area=ga.name, main_area=ga.main_area, sdgs=ga.sdgs, method="embedding", score=round(best, 4))
