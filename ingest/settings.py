@@ -36,6 +36,37 @@ class Settings(BaseSettings):
 
     max_file_bytes: int = Field(50 * 1024 * 1024, description="Larger files are refused at ingest.")
 
+    retrieval_k: int = Field(6, ge=1, le=50, description="Chunks handed to answer composition.")
+    retrieval_depth: int = Field(20, ge=1, le=200, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    keyword_weight_en: float = Field(
+        0.0, ge=0, le=1, description="Weight of the keyword ranking for English questions (0: dense only; see README)."
+    )
+    reranker_path: str | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder.")
+    rerank_depth: int = Field(20, ge=1, le=200)
+
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are declined with a message.")
+    # Scope evidence (assistant/scope.py), calibrated on evals/golden.jsonl (see README, "Refusal").
+    scope_min_similarity_sv: float = Field(0.815, description="Least question-to-best-chunk similarity, Swedish.")
+    scope_min_similarity_en: float = Field(0.76, description="Least question-to-best-chunk similarity, English.")
+    scope_max_contrast_sv: float = Field(
+        0.02, description="Most an out-of-scope example may beat the best chunk in similarity, Swedish."
+    )
+    scope_max_contrast_en: float = Field(0.06, description="The same for English questions.")
+    scope_named_extra_contrast: float = Field(
+        0.03, description="Extra contrast allowed when the question names a goal area's topic."
+    )
+
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    llm_model: str = Field("local", description="Model name sent to the endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key for the endpoint (local servers ignore it).")
+    llm_timeout: float = Field(120.0, gt=0)
+    llm_max_tokens: int = Field(400, ge=16)
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+    support_min_overlap: float = Field(
+        0.5, description="Least share of a generated sentence's content words found in its cited passage."
+    )
+
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir

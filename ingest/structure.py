@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ingest.models import GoalArea, GoalAreaLink, GoalAreaModel, MainArea, ParsedDocument, SdgGoal
-from ingest.text import normalise_name, tokenize
+from ingest.text import normalise_name, shared_token_count, tokenize
 
 if TYPE_CHECKING:
     from ingest.embedders import Embedder
@@ -142,11 +142,6 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _shared_tokens(a: set[str], b: set[str]) -> int:
-    """Tokens of ``a`` found in ``b``, a stem also matching a longer stem it begins ('bost' ~ 'bostad')."""
-    return sum(1 for t in a if t in b or (len(t) >= 4 and any(u.startswith(t) or (len(u) >= 4 and t.startswith(u)) for u in b)))
-
-
 class GoalAreaLinker:
     """Ties a section to a goal area: by the programme's own structure, by heading name, or by embedding.
 
@@ -197,7 +192,7 @@ class GoalAreaLinker:
         """A heading that holds every word of a main area's own heading ('Goda livsvillkor')."""
         tokens = set(tokenize(heading))
         for name, main_tokens in self._main_tokens.items():
-            if main_tokens and _shared_tokens(main_tokens, tokens) == len(main_tokens):
+            if main_tokens and shared_token_count(main_tokens, tokens) == len(main_tokens):
                 return name
         return None
 
@@ -206,7 +201,7 @@ class GoalAreaLinker:
         if not tokens:
             return None
         scored = sorted(
-            ((_shared_tokens(tokens, self._goal_tokens[ga.name]) / len(tokens), i) for i, ga in enumerate(candidates)),
+            ((shared_token_count(tokens, self._goal_tokens[ga.name]) / len(tokens), i) for i, ga in enumerate(candidates)),
             reverse=True,
         )
         best, i = scored[0]

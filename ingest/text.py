@@ -60,3 +60,16 @@ def tokenize(text: str, drop_stop_words: bool = True) -> list[str]:
 def normalise_name(text: str) -> str:
     """Case- and space-insensitive form of a heading or name, without a final full stop."""
     return re.sub(r"\s+", " ", text.casefold()).strip().rstrip(".").strip()
+
+
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?…”])\s+(?=[A-ZÅÄÖ”\"–-])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; each is an exact substring of the text."""
+    return [s for s in SENTENCE_SPLIT.split(text) if s.strip()]
+
+
+def shared_token_count(a: set[str], b: set[str]) -> int:
+    """Tokens of ``a`` found in ``b``, a stem also matching a longer stem it begins ('bost' ~ 'bostad')."""
+    return sum(1 for t in a if t in b or (len(t) >= 4 and any(u.startswith(t) or (len(u) >= 4 and t.startswith(u)) for u in b)))

@@ -1,0 +1,112 @@
+"""Which goal areas a piece of text speaks of: by the goal areas' own words, by SDG number, or by meaning."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+
+from assistant.models import GoalAreaRef
+from ingest.embedders import Embedder
+from ingest.models import GoalArea, GoalAreaModel, MainArea
+from ingest.text import shared_token_count, tokenize
+
+
+@dataclass
+class GoalAreaMatch:
+    goal_area: GoalArea
+    score: float
+    via: Literal["name", "meaning"]
+
+
+def ref(goal_area: GoalArea) -> GoalAreaRef:
+    return GoalAreaRef(name=goal_area.name, main_area=goal_area.main_area, sdgs=list(goal_area.sdgs))
+
+
+def load_goal_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
+    """The everyday words of each goal area (as stemmed token tuples), in the model's goal-area order."""
+    data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
+    words: list[list[tuple[str, ...]]] = [[] for _ in model.goal_areas]
+    for entry in data.get("goal_area", []):
+        anchor = set(tokenize(entry["anchor"]))
+        for i, ga in enumerate(model.goal_areas):
+            if anchor and shared_token_count(anchor, set(tokenize(ga.name))) == len(anchor):
+                words[i].extend(t for t in dict.fromkeys(tuple(tokenize(w)) for w in entry["words"]) if t)
+                break
+    return words
+
+
+def _word_present(token: str, present: set[str]) -> bool:
+    """Exact stem, or (for stems of five letters or more) the head of a compound: 'bostad' in 'bostadsområden'."""
+    return token in present or (len(token) >= 5 and any(p.startswith(token) for p in present))
+
+
+def main_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
+    """Everyday words of each main area: its own heading, and the entries of the words file."""
+    data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
+    out: list[list[tuple[str, ...]]] = [[tuple(tokenize(ma.heading))] if ma.heading else [] for ma in model.main_areas]
+    for entry in data.get("main_area", []):
+        anchor = set(tokenize(entry["anchor"]))
+        for i, ma in enumerate(model.main_areas):
+            if anchor and shared_token_count(anchor, set(tokenize(ma.name))) == len(anchor):
+                out[i].extend(t for t in dict.fromkeys(tuple(tokenize(w)) for w in entry["words"]) if t)
+                break
+    return out
+
+
+class GoalAreaResolver:
+    """Finds the goal areas a text names.
+
+    By words: a goal area's everyday words (``data/goal_area_words.toml``, Swedish and English) found in
+    the text name it; the goal area with most such words comes first. Failing words, the text is
+    compared by embedding with each goal area's own text, and the best is taken only when it is
+    clearly ahead of the second.
+    """
+
+    def __init__(self, model: GoalAreaModel, embedder: Embedder, min_similarity: float = 0.80, min_margin: float = 0.015):
+        self.model = model
+        self.embedder = embedder
+        self.min_similarity = min_similarity
+        self.min_margin = min_margin
+        self._words = load_goal_area_words(model)
+        self._main_words = main_area_words(model)
+        self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
+
+    def by_name(self, text: str) -> list[GoalAreaMatch]:
+        present = set(tokenize(text))
+        hits = []
+        for ga, phrases in zip(self.model.goal_areas, self._words):
+            found = sum(1 for phrase in phrases if all(_word_present(t, present) for t in phrase))
+            if found:
+                hits.append(GoalAreaMatch(ga, float(found), "name"))
+        return sorted(hits, key=lambda m: -m.score)
+
+    def main_areas_named(self, text: str) -> list[MainArea]:
+        present = set(tokenize(text))
+        return [
+            ma
+            for ma, phrases in zip(self.model.main_areas, self._main_words)
+            if any(phrase and all(_word_present(t, present) for t in phrase) for phrase in phrases)
+        ]
+
+    def similarities(self, vector: np.ndarray) -> np.ndarray:
+        return self._profiles @ np.asarray(vector, dtype=np.float32)
+
+    def by_meaning(self, vector: np.ndarray) -> list[GoalAreaMatch]:
+        sims = self.similarities(vector)
+        order = np.argsort(-sims)
+        best, second = float(sims[order[0]]), float(sims[order[1]])
+        if best < self.min_similarity or best - second < self.min_margin:
+            return []
+        return [GoalAreaMatch(self.model.goal_areas[int(order[0])], best, "meaning")]
+
+    def resolve(self, text: str, vector: np.ndarray | None = None) -> list[GoalAreaMatch]:
+        named = self.by_name(text)
+        if named:
+            return named
+        if vector is None:
+            vector = self.embedder.embed_queries_array([text])[0]
+        return self.by_meaning(vector)

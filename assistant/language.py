@@ -1,0 +1,32 @@
+"""Swedish or English, per question: function words and letters decide; Swedish wins a tie."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Language = Literal["sv", "en"]
+
+SWEDISH_MARKERS = frozenset(
+    """
+    och att det som en ett är på för med av till vad vilka vilken vilket hur varför när var finns
+    jag vi du ni man hon han de den detta dessa mitt min mina vår vårt våra står säger gäller handlar
+    om inte kan ska skall får hör hör ingår också eller mål målet målen programmet staden kommunen
+    """.split()
+)
+ENGLISH_MARKERS = frozenset(
+    """
+    the and of to is are what which how why when where does do did who whom whose this that these those
+    i a an we you my our your their it its in on for with about from can should would will programme program
+    goal goals area areas city say says mean means work working please tell me hello hi thanks thank
+    """.split()
+)
+
+
+def detect_language(text: str) -> Language:
+    words = re.findall(r"[a-zåäöéü]+", text.casefold())
+    sv = sum(w in SWEDISH_MARKERS or bool(re.search(r"[åäö]", w)) for w in words)
+    en = sum(w in ENGLISH_MARKERS for w in words)
+    if en > sv:
+        return "en"
+    return "sv"

@@ -1,0 +1,52 @@
+"""The answer contract (``hallbar ask --json``) and the conversation turn, as pydantic models."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class GoalAreaRef(BaseModel):
+    name: str
+    main_area: str
+    sdgs: list[int]
+
+
+class Citation(BaseModel):
+    n: int
+    chunk_id: str
+    document: str
+    section: str
+    page: int | None
+    goal_area: str | None
+    sdgs: list[int]
+    quote: str
+
+
+class Timings(BaseModel):
+    retrieval: float = 0.0
+    total: float = 0.0
+
+
+class Answer(BaseModel):
+    """Exactly the documented JSON object; ``contract()`` drops nothing and adds nothing."""
+
+    question: str
+    answer: str
+    refused: bool
+    language: Literal["sv", "en"]
+    goal_areas: list[GoalAreaRef] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    timings_ms: Timings = Field(default_factory=Timings)
+
+    def contract(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+class Turn(BaseModel):
+    """One earlier exchange of a conversation, as a client sends it back."""
+
+    question: str
+    answer: str = ""
+    goal_areas: list[str] = Field(default_factory=list, description="Goal-area names the answer concerned.")
