@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
-from assistant.compose import SentenceEmbeddings, answer_units, render_extractive
+from assistant.compose import SentenceEmbeddings, answer_units, citation_for, quote_block, render_extractive
 from assistant.conversation import ResolvedQuestion, resolve_follow_up
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.goal_areas import GoalAreaResolver, ref
@@ -25,6 +25,9 @@ from ingest.embedders import Embedder, build_embedder
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Structured answers that also quote the passage retrieval finds best (e.g. "elva av de sjutton globala målen").
+SUPPLEMENTED_INTENTS = {"count_sdgs", "list_goal_areas", "list_main_areas", "sdg_meaning"}
 
 
 @dataclass
@@ -49,9 +52,9 @@ class Assistant:
         self.embedder = embedder or build_embedder(self.settings)
         self.index = LoadedIndex.load(self.settings, self.embedder)
         reranker = CrossEncoderReranker(self.settings.reranker_path) if self.settings.reranker_path else None
-        self.searcher = HybridSearcher(self.index, self.embedder, self.settings, reranker)
         model = self.index.goal_model
         self.resolver = GoalAreaResolver(model, self.embedder) if model else None
+        self.searcher = HybridSearcher(self.index, self.embedder, self.settings, reranker, self.resolver)
         self.facts = StructuredFacts(model, self.index.chunks, self.resolver) if model and self.resolver else None
         self.sentences = SentenceEmbeddings(self.embedder)
         self.scope = ScopeGuard(self.embedder, self.index.chunks, self.settings)
@@ -103,6 +106,8 @@ class Assistant:
         if fact is None:
             return state
         state.fact = fact
+        if fact.intent in SUPPLEMENTED_INTENTS:
+            self._supplement(state, fact)
         state.answer = Answer(
             question=state.question,
             answer=fact.text,
@@ -112,6 +117,18 @@ class Assistant:
             citations=fact.citations,
         )
         return state
+
+    def _supplement(self, state: QuestionState, fact: FactAnswer) -> None:
+        """Add the passage that best answers the question in the programme's own words, when not yet quoted."""
+        assert state.resolved is not None and state.vector is not None
+        t0 = time.perf_counter()
+        hits = self.searcher.search(state.resolved.query, language=state.language).hits
+        state.retrieval_ms = (time.perf_counter() - t0) * 1000
+        best = answer_units(state.resolved.query, state.vector, hits, self.sentences, max_units=1)
+        if best and all(c.quote != best[0].text for c in fact.citations):
+            citation = citation_for(len(fact.citations) + 1, best[0].chunk, best[0].text)
+            fact.citations.append(citation)
+            fact.text += "\n\n" + quote_block(best[0].text, citation.n)
 
     def _retrieve(self, state: QuestionState) -> QuestionState:
         assert state.resolved is not None and state.vector is not None

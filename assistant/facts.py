@@ -27,6 +27,18 @@ ONLY = re.compile(r"\b(bara|enbart|endast|only|exclusively|men inte|but not|nowh
 MAIN_AREA_TERMS = re.compile(r"\b(huvudområde\w*|main\s+areas?|main\s+themes?|overarching\s+areas?)\b", re.IGNORECASE)
 
 
+NUMBER_WORDS = {
+    "sv": ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"],
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
+}
+
+
+def count_word(n: int, language: str) -> str:
+    """Counts of areas in words, so that the only numbers in an answer's first lines are SDG numbers."""
+    words = NUMBER_WORDS["en" if language == "en" else "sv"]
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 @dataclass
 class FactAnswer:
     intent: str
@@ -111,9 +123,9 @@ class StructuredFacts:
         for ma in mains or []:
             union = sorted({n for ga in ma.goal_areas for n in ga.sdgs})
             lines.append(
-                f"Huvudområdet *{ma.name}* omfattar tillsammans Agenda 2030-målen {self._names(union, language)}, fördelade på {len(ma.goal_areas)} målområden:"
+                f"Huvudområdet *{ma.name}* omfattar tillsammans Agenda 2030-målen {self._names(union, language)}, fördelade på {count_word(len(ma.goal_areas), language)} målområden:"
                 if language == "sv"
-                else f"Together, the main area *{ma.name}* covers SDGs {self._names(union, language)}, across {len(ma.goal_areas)} goal areas:"
+                else f"Together, the main area *{ma.name}* covers SDGs {self._names(union, language)}, across {count_word(len(ma.goal_areas), language)} goal areas:"
             )
         for ga in areas:
             lines.append(
@@ -147,9 +159,9 @@ class StructuredFacts:
             if holders:
                 names = "; ".join(f"*{ga.name}*" for ga in holders)
                 lines.append(
-                    f"Mål {n} i Agenda 2030 är {goal.name_sv} ({other}). I programmet ingår det i {len(holders)} av {len(self.model.goal_areas)} målområden: {names}."
+                    f"Mål {n} i Agenda 2030 är {goal.name_sv} ({other}). I programmet ingår det i {count_word(len(holders), language)} av {count_word(len(self.model.goal_areas), language)} målområden: {names}."
                     if language == "sv"
-                    else f"SDG {n} is {goal.name_en} ({other}). In the programme it belongs to {len(holders)} of the {len(self.model.goal_areas)} goal areas: {names}."
+                    else f"SDG {n} is {goal.name_en} ({other}). In the programme it belongs to {count_word(len(holders), language)} of the {count_word(len(self.model.goal_areas), language)} goal areas: {names}."
                 )
             else:
                 covered = ", ".join(str(x) for x in self.model.covered_sdgs)
@@ -164,28 +176,32 @@ class StructuredFacts:
     def _exclusive_sdgs(self, ga: GoalArea, language: str) -> FactAnswer:
         others = {n for other in self.model.goal_areas if other is not ga for n in other.sdgs}
         own = [n for n in ga.sdgs if n not in others]
+        shared = ", ".join(str(n) for n in ga.sdgs if n in others)
         if own:
-            line = (
-                f"Bara målområdet *{ga.name}* omfattar mål {self._names(own, language)}; övriga mål i området ({', '.join(str(n) for n in ga.sdgs if n in others)}) finns även i andra målområden."
+            lines = [
+                f"Bara målområdet *{ga.name}* omfattar mål {self._names(own, language)}."
                 if language == "sv"
-                else f"Only the goal area *{ga.name}* covers SDGs {self._names(own, language)}; its other SDGs ({', '.join(str(n) for n in ga.sdgs if n in others)}) appear in other goal areas too."
-            )
+                else f"Only the goal area *{ga.name}* covers SDGs {self._names(own, language)}.",
+                f"Områdets övriga mål ({shared}) finns även i andra målområden."
+                if language == "sv"
+                else f"Its other SDGs ({shared}) appear in other goal areas too.",
+            ]
         else:
-            line = (
+            lines = [
                 f"Inget av målen i *{ga.name}* är unikt för området; alla finns även i andra målområden."
                 if language == "sv"
                 else f"None of the SDGs of *{ga.name}* is unique to it; all appear in other goal areas too."
-            )
+            ]
         units = [self._statement_unit(g) for g in self.model.goal_areas]
-        return self._finish("exclusive_sdgs", [line], [self._statement_unit(ga)] + [u for u in units if u and u.chunk.goal_area != ga.name], [ga], language)
+        return self._finish("exclusive_sdgs", lines, [self._statement_unit(ga)] + [u for u in units if u and u.chunk.goal_area != ga.name], [ga], language)
 
     def _shared_sdgs(self, language: str) -> FactAnswer:
         areas = self.model.goal_areas
         shared = sorted(set.intersection(*(set(ga.sdgs) for ga in areas)))
         line = (
-            f"Mål {self._names(shared, language)} ingår i alla {len(areas)} målområden."
+            f"Mål {self._names(shared, language)} ingår i alla {count_word(len(areas), language)} målområden."
             if language == "sv"
-            else f"SDGs {self._names(shared, language)} are part of all {len(areas)} goal areas."
+            else f"SDGs {self._names(shared, language)} are part of all {count_word(len(areas), language)} goal areas."
         )
         return self._finish("shared_sdgs", [line], [self._statement_unit(ga) for ga in areas], areas, language)
 
@@ -199,9 +215,9 @@ class StructuredFacts:
         shared = sorted(set.intersection(*(set(ga.sdgs) for ga in self.model.goal_areas)))
         if shared:
             lines.append(
-                f"Mål {', '.join(map(str, shared))} ingår i alla {len(self.model.goal_areas)} målområden."
+                f"Mål {', '.join(map(str, shared))} ingår i alla {count_word(len(self.model.goal_areas), language)} målområden."
                 if language == "sv"
-                else f"SDGs {', '.join(map(str, shared))} are part of all {len(self.model.goal_areas)} goal areas."
+                else f"SDGs {', '.join(map(str, shared))} are part of all {count_word(len(self.model.goal_areas), language)} goal areas."
             )
         units = [self._statement_unit(ga) for ga in self.model.goal_areas]
         return self._finish("count_sdgs", lines, units, self.model.goal_areas, language)
@@ -210,9 +226,9 @@ class StructuredFacts:
         mains = mains or self.model.main_areas
         areas = [ga for ma in mains for ga in ma.goal_areas]
         lines = [
-            f"Programmet har {len(self.model.goal_areas)} målområden under {len(self.model.main_areas)} huvudområden:"
+            f"Programmet har {count_word(len(self.model.goal_areas), language)} målområden under {count_word(len(self.model.main_areas), language)} huvudområden:"
             if language == "sv"
-            else f"The programme has {len(self.model.goal_areas)} goal areas under {len(self.model.main_areas)} main areas:"
+            else f"The programme has {count_word(len(self.model.goal_areas), language)} goal areas under {count_word(len(self.model.main_areas), language)} main areas:"
         ]
         sdg_word = "mål" if language == "sv" else "SDGs"
         lines.append("\n".join(f"- {ma.name}\n" + "\n".join(f"  - {ga.name} ({sdg_word} {', '.join(map(str, ga.sdgs))})" for ga in ma.goal_areas) for ma in mains))
@@ -222,8 +238,8 @@ class StructuredFacts:
     def _list_main_areas(self, language: str) -> FactAnswer:
         mains = self.model.main_areas
         lines = [
-            f"Programmet har {len(mains)} huvudområden:" if language == "sv" else f"The programme has {len(mains)} main areas:",
-            "\n".join(f"- {ma.name} ({len(ma.goal_areas)} " + ("målområden)" if language == "sv" else "goal areas)") for ma in mains),
+            f"Programmet har {count_word(len(mains), language)} huvudområden:" if language == "sv" else f"The programme has {count_word(len(mains), language)} main areas:",
+            "\n".join(f"- {ma.name} ({count_word(len(ma.goal_areas), language)} " + ("målområden)" if language == "sv" else "goal areas)") for ma in mains),
         ]
         unit = self._unit_naming([ma.name for ma in mains])
         return self._finish("list_main_areas", lines, [unit] if unit else [], [], language)

@@ -76,13 +76,16 @@ class GoalAreaResolver:
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
 
     def by_name(self, text: str) -> list[GoalAreaMatch]:
-        present = set(tokenize(text))
+        """Goal areas whose words the text uses: most words first, then the one the text names first."""
+        tokens = tokenize(text)
+        present = set(tokens)
         hits = []
         for ga, phrases in zip(self.model.goal_areas, self._words):
-            found = sum(1 for phrase in phrases if all(_word_present(t, present) for t in phrase))
-            if found:
-                hits.append(GoalAreaMatch(ga, float(found), "name"))
-        return sorted(hits, key=lambda m: -m.score)
+            matched = [phrase for phrase in phrases if all(_word_present(t, present) for t in phrase)]
+            if matched:
+                first = min(i for i, tok in enumerate(tokens) for phrase in matched if _word_present(phrase[0], {tok}))
+                hits.append((GoalAreaMatch(ga, float(len(matched)), "name"), first))
+        return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
     def main_areas_named(self, text: str) -> list[MainArea]:
         present = set(tokenize(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -18,6 +18,9 @@ from ingest.index_store import IndexNotReadyError, IndexState, IndexStore
 from ingest.keyword_index import KeywordIndex
 from ingest.models import Chunk, DocumentKind, GoalAreaModel
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.goal_areas import GoalAreaResolver
 
 RetrieverName = Literal["keyword", "dense", "fused", "reranked"]
 
@@ -127,11 +130,19 @@ class CrossEncoderReranker:
 
 
 class HybridSearcher:
-    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings, reranker: CrossEncoderReranker | None = None):
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        settings: Settings,
+        reranker: CrossEncoderReranker | None = None,
+        resolver: "GoalAreaResolver | None" = None,
+    ):
         self.index = index
         self.embedder = embedder
         self.settings = settings
         self.reranker = reranker
+        self.resolver = resolver  # when set, a question naming a goal area also ranks that area's chunks
 
     def dense(self, query: str, k: int, filters: RetrievalFilters | None = None, vector: list[float] | None = None) -> list[tuple[str, float]]:
         vector = vector if vector is not None else self.embedder.embed_query(query)
@@ -170,7 +181,15 @@ class HybridSearcher:
         else:
             # An English question shares few words with Swedish text: its keyword ranking counts for less.
             kw_weight = self.settings.keyword_weight_en if language == "en" else 1.0
-            ranked = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], k=self.settings.rrf_k, weights=[1.0, kw_weight])
+            rankings = [[c for c, _ in dense], [c for c, _ in keyword]]
+            weights = [1.0, kw_weight]
+            named = {m.goal_area.name for m in self.resolver.by_name(query)} if self.resolver else set()
+            if named:  # "bostadsfrågorna", "the jobs goal area": that goal area's own chunks, best first
+                in_dense = [c for c, _ in dense if c in self.index.chunks and self.index.chunks[c].goal_area in named]
+                rest = [cid for cid, c in self.index.chunks.items() if c.goal_area in named and cid not in in_dense]
+                rankings.append(in_dense + [cid for cid in rest if filters is None or filters.accepts(self.index.chunks[cid])])
+                weights.append(self.settings.goal_area_weight)
+            ranked = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         hits = [
             RetrievedChunk(
                 chunk=self.index.chunks[cid],

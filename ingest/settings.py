@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     keyword_weight_en: float = Field(
         0.0, ge=0, le=1, description="Weight of the keyword ranking for English questions (0: dense only; see README)."
     )
+    goal_area_weight: float = Field(
+        1.0, ge=0, le=2, description="Weight of the ranking of chunks of the goal area a question names."
+    )
     reranker_path: str | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder.")
     rerank_depth: int = Field(20, ge=1, le=200)
 
