@@ -19,7 +19,8 @@ FOLLOW_UP_CUE = re.compile(
     r"|\b(till|om|med|för|i|av|på|från|kring)\s+(det|den|dess|detta|denna|dessa|dem|samma)\b"
     r"|\b(dess|detta område|det området|samma område|de målen|det målområdet)\b"
     r"|\b(it|its|that|this|those|these|they|them|their|there|the same|the former|the latter|the last one|the first one)\b"
-    r"|\b(det|den|dessa|dem)\s*\??\s*$",
+    r"|\b(det|den|dessa|dem)\s*\??\s*$"
+    r"|\bde (två|tre|fyra|fem|sex|sju|åtta)\b|\bthe (two|three|four|five|six|seven|eight)\b",
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ import numpy as np
 from assistant.models import GoalAreaRef
 from ingest.embedders import Embedder
 from ingest.models import GoalArea, GoalAreaModel, MainArea
-from ingest.text import shared_token_count, tokenize
+from ingest.text import shared_token_count, stems, tokenize
 
 
 @dataclass
@@ -34,25 +34,30 @@ def load_goal_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
         anchor = set(tokenize(entry["anchor"]))
         for i, ga in enumerate(model.goal_areas):
             if anchor and shared_token_count(anchor, set(tokenize(ga.name))) == len(anchor):
-                words[i].extend(t for t in dict.fromkeys(tuple(tokenize(w)) for w in entry["words"]) if t)
+                words[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry["words"]) if t)
                 break
     return words
 
 
 def _word_present(token: str, present: set[str]) -> bool:
-    """Exact stem, or (for stems of five letters or more) the head of a compound: 'bostad' in 'bostadsområden'."""
-    return token in present or (len(token) >= 5 and any(p.startswith(token) for p in present))
+    """The stem itself, or a compound built on it: 'bostad' in 'bostadsområden', 'hälso' in 'hälsoprojekt',
+    'skol' in 'högstadieskola' (a head at the end needs four letters before it: not 'arbet' in 'samarbete')."""
+    if token in present:
+        return True
+    if len(token) < 4:
+        return False
+    return any(p.startswith(token) or (p.endswith(token) and len(p) - len(token) >= 4) for p in present)
 
 
 def main_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
     """Everyday words of each main area: its own heading, and the entries of the words file."""
     data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
-    out: list[list[tuple[str, ...]]] = [[tuple(tokenize(ma.heading))] if ma.heading else [] for ma in model.main_areas]
+    out: list[list[tuple[str, ...]]] = [[tuple(stems(ma.heading))] if ma.heading else [] for ma in model.main_areas]
     for entry in data.get("main_area", []):
         anchor = set(tokenize(entry["anchor"]))
         for i, ma in enumerate(model.main_areas):
             if anchor and shared_token_count(anchor, set(tokenize(ma.name))) == len(anchor):
-                out[i].extend(t for t in dict.fromkeys(tuple(tokenize(w)) for w in entry["words"]) if t)
+                out[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry["words"]) if t)
                 break
     return out
 
@@ -77,7 +82,7 @@ class GoalAreaResolver:
 
     def by_name(self, text: str) -> list[GoalAreaMatch]:
         """Goal areas whose words the text uses: most words first, then the one the text names first."""
-        tokens = tokenize(text)
+        tokens = stems(text)
         present = set(tokens)
         hits = []
         for ga, phrases in zip(self.model.goal_areas, self._words):
@@ -88,7 +93,7 @@ class GoalAreaResolver:
         return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
     def main_areas_named(self, text: str) -> list[MainArea]:
-        present = set(tokenize(text))
+        present = set(stems(text))
         return [
             ma
             for ma, phrases in zip(self.model.main_areas, self._main_words)

@@ -47,6 +47,16 @@ def _stem(word: str) -> str:
     return fold(_stemmer().stemWord(word))
 
 
+@lru_cache(maxsize=65536)
+def _stem_unfolded(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    """Swedish stems with their letters kept ('vård' and 'värd' stay apart), stop words dropped."""
+    return [_stem_unfolded(w) for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS]
+
+
 def tokenize(text: str, drop_stop_words: bool = True) -> list[str]:
     """Swedish-stemmed, folded word tokens (stop words of both languages dropped)."""
     out = []
