@@ -49,6 +49,7 @@ class QuestionState:
     retrieval_ms: float = 0.0
     scope: ScopeDecision | None = None
     verification: "Verification | None" = None  # generative path: how each sentence fared
+    stage_ms: dict[str, float] = field(default_factory=dict)
     answer: Answer | None = None  # set by the stage that decides the outcome
 
 
@@ -69,24 +70,43 @@ class Assistant:
 
             backend = OpenAICompatibleBackend(self.settings)
         self.backend = backend
+        done = RunnableLambda(lambda s: s, name="done")
         self.chain = (
-            RunnableLambda(self._prepare, name="prepare")
+            self._stage("prepare", self._prepare)
             | RunnableBranch(
-                (lambda s: s.answer is not None, RunnableLambda(lambda s: s, name="done")),
-                RunnableLambda(self._structured_facts, name="structured_facts")
+                (lambda s: s.answer is not None, done),
+                self._stage("structured_facts", self._structured_facts)
                 | RunnableBranch(
-                    (lambda s: s.answer is not None, RunnableLambda(lambda s: s, name="done")),
-                    RunnableLambda(self._retrieve, name="retrieve")
-                    | RunnableLambda(self._check_evidence, name="check_evidence")
-                    | RunnableLambda(self._compose, name="compose"),
+                    (lambda s: s.answer is not None, done),
+                    self._stage("retrieve", self._retrieve)
+                    | self._stage("check_evidence", self._check_evidence)
+                    | self._stage("compose", self._compose),
                 ),
             )
             | RunnableLambda(self._finish, name="finish")
         )
 
+    @staticmethod
+    def _stage(name: str, fn):
+        """A chain stage that records its own duration in the state."""
+
+        def timed(state: QuestionState) -> QuestionState:
+            t0 = time.perf_counter()
+            result = fn(state)
+            state.stage_ms[name] = (time.perf_counter() - t0) * 1000
+            return result
+
+        return RunnableLambda(timed, name=name)
+
     # -- public -----------------------------------------------------------------------------------
     def ask(self, question: str, history: list[Turn] | None = None, filters: RetrievalFilters | None = None) -> Answer:
-        return self.chain.invoke(QuestionState(question=question, history=list(history or []), filters=filters))
+        return self.run(question, history, filters).answer  # type: ignore[return-value]
+
+    def run(self, question: str, history: list[Turn] | None = None, filters: RetrievalFilters | None = None) -> QuestionState:
+        """The whole state of one question (stage timings, scope decision, verification), for evaluation."""
+        state = QuestionState(question=question, history=list(history or []), filters=filters)
+        self.chain.invoke(state)
+        return state
 
     # -- stages -----------------------------------------------------------------------------------
     def _refuse(self, state: QuestionState, text: str) -> QuestionState:

@@ -187,22 +187,36 @@ def chat(verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
 @app.command("eval")
 def eval_command(
     subset: str = typer.Option("full", "--subset", help="fast (a balanced slice) or full."),
+    backend: str = typer.Option("extractive", "--backend", help="extractive, or llm (HALLBAR_LLM_BASE_URL must be set)."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Run the plain LangChain recipe beside it."),
     report_dir: Path = typer.Option(Path("evals/reports"), "--report-dir"),
 ) -> None:
-    """Run the golden set: retrieval per retriever, answer metrics, latency; writes a JSON report."""
+    """Run the golden set: retrieval per retriever, answer metrics, latency, against the baseline; writes reports."""
+    from assistant.chain import Assistant
+    from evals.baseline import BaselinePipeline
     from evals.golden import fast_subset, load_golden
-    from evals.runner import evaluate, write_report
+    from evals.runner import evaluate, markdown_report, write_report
 
     _setup_logging(False)
+    settings = Settings()
+    if subset not in ("fast", "full") or backend not in ("extractive", "llm"):
+        _fail("--subset is fast or full; --backend is extractive or llm", code=2)
+    if backend == "llm" and not settings.llm_base_url:
+        _fail("--backend llm needs HALLBAR_LLM_BASE_URL", code=2)
+    if backend == "extractive":
+        settings = settings.model_copy(update={"llm_base_url": None})
     items = load_golden()
-    if subset == "fast":
-        items = fast_subset(items)
-    elif subset != "full":
-        _fail("--subset must be fast or full", code=2)
-    report = evaluate(_load_assistant(), items)
+    items = fast_subset(items) if subset == "fast" else items
+    try:
+        assistant = Assistant(settings)
+    except IndexNotReadyError as exc:
+        _fail(str(exc))
+        return
+    plain = BaselinePipeline(settings, assistant.embedder) if baseline else None
+    report = evaluate(assistant, items, plain)
     path = write_report(report, report_dir)
-    typer.echo(json.dumps({k: report[k] for k in ("items", "retrieval", "answers", "latency_ms")}, ensure_ascii=False, indent=2))
-    typer.echo(f"report: {path}")
+    typer.echo(markdown_report(report, None))
+    typer.echo(f"report: {path} (and .md{', .png' if plain else ''})")
 
 
 @app.command()
