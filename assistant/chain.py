@@ -21,6 +21,8 @@ from assistant.goal_areas import GoalAreaResolver, ref
 from assistant.language import Language, detect_language
 from assistant.messages import message
 from assistant.models import Answer, Citation, GoalAreaRef, Timings, Turn
+from assistant.draft import DraftRequest, DraftWriter, is_draft_request
+from assistant.mapper import GoalAreaMapper, is_work_description, render_mapping
 from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.retrieval import CrossEncoderReranker, HybridSearcher, LoadedIndex, RetrievalFilters, RetrievalResult
 from ingest.embedders import Embedder, build_embedder
@@ -65,6 +67,8 @@ class Assistant:
         self.facts = StructuredFacts(model, self.index.chunks, self.resolver) if model and self.resolver else None
         self.sentences = SentenceEmbeddings(self.embedder)
         self.scope = ScopeGuard(self.embedder, self.index.chunks, self.settings)
+        self.mapper = GoalAreaMapper(self)
+        self.drafts = DraftWriter(self)
         if backend is None and self.settings.llm_base_url:
             from assistant.generate import OpenAICompatibleBackend
 
@@ -76,6 +80,7 @@ class Assistant:
             | RunnableBranch(
                 (lambda s: s.answer is not None, done),
                 self._stage("structured_facts", self._structured_facts)
+                | self._stage("work_or_draft", self._work_or_draft)
                 | RunnableBranch(
                     (lambda s: s.answer is not None, done),
                     self._stage("retrieve", self._retrieve)
@@ -142,6 +147,31 @@ class Assistant:
             goal_areas=fact.goal_areas,
             citations=fact.citations,
         )
+        return state
+
+    def _work_or_draft(self, state: QuestionState) -> QuestionState:
+        """A drafting request gets a draft or fact sheet; a description of someone's work gets the goal-area
+        mapper's result (when it is confident; otherwise the question goes on to retrieval and the scope check)."""
+        if state.answer is not None or state.filters is not None or self.index.goal_model is None:
+            return state
+        assert state.resolved is not None
+        question = state.resolved.question
+        if is_draft_request(question):
+            result = self.drafts.draft(DraftRequest.parse(question, state.language))
+            state.answer = Answer(
+                question=state.question, answer=result.markdown, refused=False, language=state.language,
+                goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in result.goal_areas],
+                citations=result.citations,
+            )
+        elif is_work_description(question):
+            mapping = self.mapper.map(question, state.language)
+            if mapping.confident:
+                text, citations = render_mapping(mapping, self.index.goal_model, state.language)
+                state.answer = Answer(
+                    question=state.question, answer=text, refused=False, language=state.language,
+                    goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in mapping.goal_areas],
+                    citations=citations,
+                )
         return state
 
     def _supplement(self, state: QuestionState, fact: FactAnswer) -> None:

@@ -162,6 +162,49 @@ def ask(
 
 
 @app.command()
+def relate(
+    text: str = typer.Argument(..., help="A description of your work, one sentence to a page."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"goal_areas": [...], "confident": bool}.'),
+) -> None:
+    """Which goal areas and SDGs your work serves, best first, with reasons and quotes."""
+    from assistant.language import detect_language
+    from assistant.mapper import render_mapping
+
+    _setup_logging(False)
+    if not text.strip():
+        _fail("tom beskrivning / empty description", code=2)
+    assistant = _load_assistant()
+    language = detect_language(text)
+    result = assistant.mapper.map(text, language)
+    if as_json:
+        typer.echo(json.dumps(result.contract(), ensure_ascii=False))
+        return
+    rendered, citations = render_mapping(result, assistant.index.goal_model, language)
+    typer.echo(rendered)
+    for c in citations:
+        typer.echo(f"  [{c.n}] {c.document}, {c.section.split(' > ')[-1]}, s. {c.page}")
+
+
+@app.command()
+def draft(
+    topic: str = typer.Argument(..., help='What to write, e.g. "kort intranätstext om vårt bostadsprojekt i Skiljebo, 100 ord".'),
+    audience: Optional[str] = typer.Option(None, "--audience", help="Who reads it (intranät, press release, ansökan ...)."),
+    words: Optional[int] = typer.Option(None, "--words", min=10, max=2000),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A draft (with a generative backend) or a fact sheet of goal areas, SDGs and verbatim quotes, as Markdown."""
+    from assistant.draft import DraftRequest
+    from assistant.language import detect_language
+
+    _setup_logging(False)
+    if not topic.strip():
+        _fail("tomt ämne / empty topic", code=2)
+    assistant = _load_assistant()
+    result = assistant.drafts.draft(DraftRequest.parse(topic, detect_language(topic), audience, words))
+    typer.echo(json.dumps(result.contract(), ensure_ascii=False) if as_json else result.markdown)
+
+
+@app.command()
 def chat(verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
     """A conversation in the terminal: follow-up questions refer back to earlier answers. Empty line ends."""
     from assistant.models import Turn

@@ -172,3 +172,54 @@ def generate_answer(assistant: "Assistant", state: "QuestionState") -> Answer | 
     body = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.cited) for s in kept)
     text = "\n\n".join([*header_lines(assistant.index.goal_model, goal_areas, state.language, hits[used[0] - 1].chunk), body])
     return Answer(question=state.question, answer=text, refused=False, language=state.language, goal_areas=goal_areas, citations=citations)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def verify_draft(text: str, sources: list[str], model, resolver, passages: int) -> tuple[str, list[str]]:
+    """Check a generated draft: quotes verbatim in a source (else the sentence goes), markers pointing at
+    given passages (else the marker goes), SDG numbers true to the goal areas named (else corrected)."""
+    from assistant.draft import QUOTED, SDG_LIST
+
+    normal_sources = [_normal(s) for s in sources]
+    corrections: list[str] = []
+    out_lines = []
+    for line in text.strip().splitlines():
+        kept = []
+        for sentence in split_sentences(line):
+            bad_quote = next((q for q in QUOTED.findall(sentence) if not any(_normal(q) in s for s in normal_sources)), None)
+            if bad_quote is not None:
+                corrections.append(f"removed a sentence whose quote is not in the source: “{bad_quote[:60]}”")
+                continue
+            for n in {int(x) for x in MARKER.findall(sentence)}:
+                if not 1 <= n <= passages:
+                    sentence = re.sub(rf"\s?\[{n}\]", "", sentence)
+                    corrections.append(f"removed marker [{n}]: no such passage")
+            sentence, fixed, drop = _correct_sdgs(sentence, model, resolver, SDG_LIST)
+            corrections += fixed
+            if drop:
+                continue
+            kept.append(sentence)
+        out_lines.append(" ".join(kept))
+    return "\n".join(out_lines).strip(), corrections
+
+
+def _correct_sdgs(sentence: str, model, resolver, pattern) -> tuple[str, list[str], bool]:
+    if model is None:
+        return sentence, [], False
+    named = [m.goal_area for m in resolver.by_name(sentence)] if resolver else []
+    right = sorted({n for ga in named for n in ga.sdgs})
+    notes: list[str] = []
+    for m in list(pattern.finditer(sentence)):
+        numbers = sorted({int(x) for x in re.findall(r"\d{1,2}", m.group(2))})
+        if named:
+            if numbers != right:
+                words = ", ".join(map(str, right[:-1])) + (" och " if "mål" in m.group(1).casefold() else " and ") + str(right[-1]) if len(right) > 1 else str(right[0])
+                sentence = sentence.replace(m.group(0), f"{m.group(1)} {words}".rstrip() + (" " if m.group(0).endswith(" ") else ""))
+                notes.append(f"corrected SDGs {numbers} to {right} for {', '.join(ga.name for ga in named)}")
+        elif any(n not in model.covered_sdgs for n in numbers):
+            notes.append(f"removed a sentence naming SDGs {numbers} that the programme does not cover")
+            return sentence, notes, True
+    return sentence, notes, False

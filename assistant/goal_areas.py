@@ -12,7 +12,7 @@ import numpy as np
 from assistant.models import GoalAreaRef
 from ingest.embedders import Embedder
 from ingest.models import GoalArea, GoalAreaModel, MainArea
-from ingest.text import shared_token_count, stems, tokenize
+from ingest.text import ENGLISH_STOP_WORDS, SWEDISH_STOP_WORDS, shared_token_count, stem_word, stems, tokenize, words
 
 
 @dataclass
@@ -77,23 +77,42 @@ class GoalAreaResolver:
         self.min_similarity = min_similarity
         self.min_margin = min_margin
         self._words = load_goal_area_words(model)
+        data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
+        self._generic = {w.casefold() for w in data.get("generic", [])}
         self._main_words = main_area_words(model)
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
 
     def by_name(self, text: str) -> list[GoalAreaMatch]:
         """Goal areas whose words the text uses: most words first, then the one the text names first."""
-        tokens = stems(text)
+        tokens = self._stems(text)
         present = set(tokens)
         hits = []
         for ga, phrases in zip(self.model.goal_areas, self._words):
             matched = [phrase for phrase in phrases if all(_word_present(t, present) for t in phrase)]
             if matched:
                 first = min(i for i, tok in enumerate(tokens) for phrase in matched if _word_present(phrase[0], {tok}))
-                hits.append((GoalAreaMatch(ga, float(len(matched)), "name"), first))
+                # a word itself counts fully, a word inside a compound ("bostadsområde") half
+                score = sum(1.0 if all(t in present for t in phrase) else 0.5 for phrase in matched)
+                hits.append((GoalAreaMatch(ga, score, "name"), first))
         return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
+    def _stems(self, text: str) -> list[str]:
+        return [stem_word(w) for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic]
+
+    def words_found(self, text: str) -> dict[str, list[str]]:
+        """The text's own words that name each goal area (for explaining a match)."""
+        raw = [w for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic]
+        present = {stem_word(w) for w in raw}
+        found: dict[str, list[str]] = {}
+        for ga, phrases in zip(self.model.goal_areas, self._words):
+            hits = [p for p in phrases if all(_word_present(t, present) for t in p)]
+            own = [w for w in raw if any(_word_present(t, {stem_word(w)}) for p in hits for t in p)]
+            if own:
+                found[ga.name] = list(dict.fromkeys(own))
+        return found
+
     def main_areas_named(self, text: str) -> list[MainArea]:
-        present = set(stems(text))
+        present = set(self._stems(text))
         return [
             ma
             for ma, phrases in zip(self.model.main_areas, self._main_words)

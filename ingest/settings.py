@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     reranker_path: str | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder.")
     rerank_depth: int = Field(20, ge=1, le=200)
 
+    mapper_min_profile_similarity: float = Field(
+        0.80, description="Without goal-area words, least similarity to a goal area's text for a confident mapping."
+    )
+    mapper_extra_similarity: float = Field(0.0, description="Added to the scope floor for a confident mapping without words.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are declined with a message.")
     # Scope evidence (assistant/scope.py), calibrated on evals/golden.jsonl (see README, "Refusal").
     scope_min_similarity_sv: float = Field(0.815, description="Least question-to-best-chunk similarity, Swedish.")

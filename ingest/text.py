@@ -52,6 +52,11 @@ def _stem_unfolded(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def stem_word(word: str) -> str:
+    """One word's Swedish stem, letters kept."""
+    return _stem_unfolded(word.casefold())
+
+
 def stems(text: str) -> list[str]:
     """Swedish stems with their letters kept ('vård' and 'värd' stay apart), stop words dropped."""
     return [_stem_unfolded(w) for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS]
