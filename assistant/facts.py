@@ -91,6 +91,8 @@ class StructuredFacts:
             if COUNT_WORDS.search(question) or (LIST_WORDS.search(question) and re.search(r"\bprogram", question, re.I)):
                 return self._all_sdgs(language)
             return None
+        if MAIN_AREA_TERMS.search(question) and top_named:
+            return self._main_area_of(top_named, language)
         if MAIN_AREA_TERMS.search(question) and LIST_WORDS.search(question) and not named:
             return self._list_main_areas(language)
         if GOAL_AREA_PLURAL.search(question) and LIST_WORDS.search(question) and not named:
@@ -234,6 +236,16 @@ class StructuredFacts:
         lines.append("\n".join(f"- {ma.name}\n" + "\n".join(f"  - {ga.name} ({sdg_word} {', '.join(map(str, ga.sdgs))})" for ga in ma.goal_areas) for ma in mains))
         unit = self._unit_naming([ga.name for ga in areas]) or self._unit_naming([ga.name for ga in areas][:2])
         return self._finish("list_goal_areas", lines, [unit] if unit else [], areas, language)
+
+    def _main_area_of(self, areas: list[GoalArea], language: str) -> FactAnswer:
+        lines = [
+            f"Målområdet *{ga.name}* hör till huvudområdet *{ga.main_area}*." if language == "sv"
+            else f"The goal area *{ga.name}* belongs to the main area *{ga.main_area}*."
+            for ga in areas
+        ]
+        mains = [ma for ma in self.model.main_areas if any(ga.main_area == ma.name for ga in areas)]
+        units = [self._unit_naming([ma.name.split(" ")[0], *(g.name for g in ma.goal_areas[:2])]) for ma in mains]
+        return self._finish("main_area_of", lines, [u for u in units if u] or [self._statement_unit(ga) for ga in areas], areas, language)
 
     def _list_main_areas(self, language: str) -> FactAnswer:
         mains = self.model.main_areas

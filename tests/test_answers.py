@@ -132,3 +132,10 @@ def test_language_detection():
     assert detect_language("What does the programme say about housing?") == "en"
     assert detect_language("I manage a youth centre in Bäckby") == "en"
     assert detect_language("Jag driver en mötesplats för unga i Bäckby") == "sv"
+
+
+def test_main_area_of_a_goal_area(assistant):
+    answer = assistant.ask("Which main area does the housing goal area belong to?")
+    assert answer.answer.startswith(f"The goal area *{HOUSING}* belongs to the main area *Goda livsvillkor")
+    assert answer.goal_areas[0].name == HOUSING
+    check_citations(assistant, answer)
