@@ -318,15 +318,26 @@ def bench(
 
 @app.command()
 def serve() -> None:
-    """Serve the assistant (the web app arrives with its own issue)."""
+    """Serve the REST API (OpenAPI at /docs) on HALLBAR_HOST:HALLBAR_PORT; models and index load once."""
+    import time
+
+    import uvicorn
+
+    from ui.api import create_app
+
+    _setup_logging(False)
     settings = Settings()
-    state = IndexStore(settings).read_state()
-    chunks = state.chunk_count if state else 0
-    typer.echo(
-        f"Index ready: {chunks} chunks in {settings.data_dir}. "
-        "Webbappen kommer i en senare version / the web app comes in a later version; "
-        "use 'hallbar goal-areas' and 'hallbar info' meanwhile."
-    )
+    t0 = time.perf_counter()
+    try:
+        from assistant.chain import Assistant
+
+        assistant = Assistant(settings)
+    except IndexNotReadyError as exc:
+        _fail(str(exc))
+        return
+    startup = time.perf_counter() - t0
+    typer.echo(f"hallbar: models and index loaded in {startup:.2f} s; serving http://{settings.host}:{settings.port} (API docs at /docs)")
+    uvicorn.run(create_app(settings, assistant, startup), host=settings.host, port=settings.port, log_level="warning")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
         0.5, description="Least share of a generated sentence's content words found in its cited passage."
     )
 
+    host: str = Field("127.0.0.1", description="Address `hallbar serve` listens on.")
+    port: int = Field(7860, ge=1, le=65535)
+
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir

@@ -1,0 +1,107 @@
+"""The REST API with FastAPI's TestClient: every endpoint, and bad input answered with a clear 4xx."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ui.api import create_app
+
+
+@pytest.fixture(scope="module")
+def client(corpus_assistant):
+    with TestClient(create_app(corpus_assistant.settings, corpus_assistant)) as c:
+        yield c
+
+
+def test_health_and_docs(client):
+    health = client.get("/health").json()
+    assert health["status"] == "ok" and health["index_loaded"] and health["chunks"] > 20
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/ask", "/api/ask/stream", "/api/relate", "/api/goal-areas", "/api/documents", "/api/feedback", "/health", "/v1/chat/completions", "/v1/models"):
+        assert path in paths
+
+
+def test_ask_returns_the_cli_contract(client):
+    body = client.post("/api/ask", json={"question": "Vilka globala mål hör till bostäder?"}).json()
+    assert set(body) == {"question", "answer", "refused", "language", "goal_areas", "citations", "timings_ms"}
+    assert body["goal_areas"][0]["sdgs"] == [5, 10, 11, 17] and body["citations"][0]["page"] == 11
+    history = [{"question": "Vad säger programmet om bostäder?", "goal_areas": [body["goal_areas"][0]["name"]]}]
+    follow = client.post("/api/ask", json={"question": "Och vilka globala mål hör till det?", "history": history}).json()
+    assert follow["goal_areas"][0]["sdgs"] == [5, 10, 11, 17]
+    filtered = client.post("/api/ask", json={"question": "Vad säger programmet om trygghet?", "filters": {"goal_area": "Trygghet och levande kommundelar"}}).json()
+    assert all(c["goal_area"] == "Trygghet och levande kommundelar" for c in filtered["citations"])
+
+
+def test_modes_relate_and_draft(client):
+    relate = client.post("/api/ask", json={"question": "I manage a youth centre in a suburb", "mode": "relate"}).json()
+    assert relate["goal_areas"][0]["name"] == "Trygghet och levande kommundelar"
+    draft = client.post("/api/ask", json={"question": "kort intranätstext om bostäder, 100 ord", "mode": "draft"}).json()
+    assert draft["answer"].startswith("## Faktaunderlag")
+    mapped = client.post("/api/relate", json={"text": "Jag är lärare på vuxenutbildningen"}).json()
+    assert mapped["confident"] and mapped["goal_areas"][0]["name"].startswith("Utbildning")
+
+
+def test_stream_sends_sentences_then_citations(client):
+    with client.stream("POST", "/api/ask/stream", json={"question": "Hur följs handlingsplanen upp?"}) as resp:
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
+        text = "".join(resp.iter_text())
+    events = [block.split("\n")[0].removeprefix("event: ") for block in text.strip().split("\n\n")]
+    assert events[0] == "sentence" and events[-2:] == ["citations", "done"]
+    done = json.loads(text.strip().split("\n\n")[-1].split("data: ", 1)[1])
+    assert done["citations"]
+
+
+def test_goal_areas_documents_feedback(client, corpus_assistant):
+    areas = client.get("/api/goal-areas").json()["main_areas"]
+    assert len(areas) == 2 and sum(len(m["goal_areas"]) for m in areas) == 6
+    assert areas[0]["goal_areas"][0]["sdgs"][0] == {"number": 1, "name_sv": "Ingen fattigdom", "name_en": "No poverty"}
+    docs = client.get("/api/documents").json()
+    assert docs[0]["kind"] == "programme" and docs[0]["chunks"] > 20
+    created = client.post("/api/feedback", json={"question": "q", "answer": "a", "rating": 1, "comment": "bra"})
+    assert created.status_code == 201 and created.json()["id"] >= 1
+
+
+def test_openai_compatible_chat(client):
+    models = client.get("/v1/models").json()
+    assert models["data"][0]["id"] == "hallbar"
+    reply = client.post("/v1/chat/completions", json={"model": "hallbar", "messages": [{"role": "user", "content": "Vad betyder mål 16?"}]}).json()
+    content = reply["choices"][0]["message"]["content"]
+    assert "Fredliga och inkluderande samhällen" in content and "Källor / Sources:" in content
+
+
+@pytest.mark.parametrize(
+    "path, payload, status",
+    [
+        ("/api/ask", {"question": ""}, 422),
+        ("/api/ask", {"question": "   "}, 422),
+        ("/api/ask", {"question": "x" * 20000}, 413),
+        ("/api/ask", {"question": "x" * 20001}, 422),
+        ("/api/ask", {"question": 42}, 422),
+        ("/api/ask", {"question": "q", "mode": "poem"}, 422),
+        ("/api/ask", {"question": "q", "unknown": 1}, 422),
+        ("/api/ask", {"question": "q", "filters": {"kind": "novel"}}, 422),
+        ("/api/relate", {"text": ""}, 422),
+        ("/api/feedback", {"question": "q", "answer": "a", "rating": 5}, 422),
+        ("/v1/chat/completions", {"messages": []}, 422),
+        ("/v1/chat/completions", {"messages": [{"role": "system", "content": "x"}]}, 422),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "x"}], "stream": True}, 400),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx(client, path, payload, status):
+    resp = client.post(path, json=payload)
+    assert resp.status_code == status, resp.text
+    assert resp.json()["detail"]
+
+
+def test_not_json_and_no_index(tmp_path):
+    from ingest.settings import Settings
+
+    with TestClient(create_app(Settings(data_dir=tmp_path / "none"))) as c:
+        assert c.get("/health").json()["status"] == "no_index"
+        resp = c.post("/api/ask", json={"question": "Vad är målbilden?"})
+        assert resp.status_code == 503 and "hallbar ingest" in resp.json()["detail"]
+        bad = c.post("/api/ask", content=b"not json", headers={"content-type": "application/json"})
+        assert bad.status_code == 422
