@@ -28,5 +28,11 @@ run: $(VENV)/.installed-run
 	$(BIN)/hallbar ingest
 	$(BIN)/hallbar serve
 
-test: $(VENV)/.installed-dev
+# Debian's chromium for the browser tests (root, as here and in CI; skipped when it is already there).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(VENV)/.installed-dev $(CHROMIUM)
 	$(BIN)/python -m pytest

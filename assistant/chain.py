@@ -107,6 +107,27 @@ class Assistant:
     def ask(self, question: str, history: list[Turn] | None = None, filters: RetrievalFilters | None = None) -> Answer:
         return self.run(question, history, filters).answer  # type: ignore[return-value]
 
+    def answer_in_mode(
+        self, question: str, mode: str = "answer", history: list[Turn] | None = None, filters: RetrievalFilters | None = None
+    ) -> Answer:
+        """The chat's three modes: answer (Fråga), relate (Koppla mitt arbete), draft (Skrivstöd)."""
+        if mode == "answer" or not question.strip():
+            return self.ask(question, history=history, filters=filters)
+        language = detect_language(question)
+        if mode == "relate":
+            result = self.mapper.map(question, language)
+            text, citations = render_mapping(result, self.index.goal_model, language)
+            areas = result.goal_areas
+        elif mode == "draft":
+            drafted = self.drafts.draft(DraftRequest.parse(question, language))
+            text, citations, areas = drafted.markdown, drafted.citations, drafted.goal_areas
+        else:
+            raise ValueError(f"unknown mode {mode!r}")
+        return Answer(
+            question=question, answer=text, refused=False, language=language, citations=citations,
+            goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in areas],
+        )
+
     def run(self, question: str, history: list[Turn] | None = None, filters: RetrievalFilters | None = None) -> QuestionState:
         """The whole state of one question (stage timings, scope decision, verification), for evaluation."""
         state = QuestionState(question=question, history=list(history or []), filters=filters)

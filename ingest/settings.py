@@ -75,6 +75,8 @@ class Settings(BaseSettings):
         0.5, description="Least share of a generated sentence's content words found in its cited passage."
     )
 
+    admin_token: str | None = Field(None, description="Token for the admin endpoints (upload, delete); unset disables them.")
+    max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
     host: str = Field("127.0.0.1", description="Address `hallbar serve` listens on.")
     port: int = Field(7860, ge=1, le=65535)
 

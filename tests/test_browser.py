@@ -1,0 +1,95 @@
+"""End to end in headless Chromium: the page loads, a Swedish question gets an answer with a source card
+(page and goal area), the mode switches, feedback is stored, and a screenshot is kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from tests.conftest import ROOT
+from ui.api import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def server(corpus_assistant):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(corpus_assistant.settings, corpus_assistant)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.2)
+    assert srv.started, "the app did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which("chromium") or __import__("os").path.exists(CHROMIUM), "chromium missing: `make test` installs it"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        yield page
+        browser.close()
+
+
+def test_chat_in_a_real_browser(server, page, corpus_assistant):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/", wait_until="domcontentloaded")
+    page.get_by_text("Program för social hållbarhet").first.wait_for(timeout=30000)
+    assert page.locator("button.goal-area").count() == 6  # the goal-area overview
+
+    page.locator("#question textarea").fill("Vilka globala mål hör till målområdet om bostäder?")
+    page.locator("#send").click()
+    card = page.locator("#sources .source-card").first
+    card.wait_for(timeout=60000)
+    text = card.inner_text()
+    assert "s. 11" in text and "Tillgång till fullgoda" in text and "Området omfattar mål 5, 10, 11 och 17" in text
+    assert page.locator("#sources .sdg").count() >= 4
+    page.locator("#chat").get_by_text("Hållbara städer och samhällen").first.wait_for(timeout=30000)
+
+    page.locator("#mode").get_by_text("Koppla mitt arbete").click()
+    page.locator("#question textarea").fill("Jag driver en mötesplats för unga i Bäckby")
+    page.locator("#send").click()
+    page.locator("#chat").get_by_text("Ditt arbete hör till dessa målområden").wait_for(timeout=60000)
+
+    before = _feedback_rows(corpus_assistant)
+    page.locator("#comment textarea").fill("Bra källor")
+    page.locator("#thumbs-up").click()
+    page.locator("#feedback-status").get_by_text("Tack för din återkoppling!").wait_for(timeout=30000)
+    assert _feedback_rows(corpus_assistant) == before + 1
+
+    page.locator("#language").get_by_text("English").click()
+    page.locator("#send").get_by_text("Send").wait_for(timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+    assert (ARTIFACTS / "chat.png").stat().st_size > 10000
+
+
+def _feedback_rows(assistant) -> int:
+    import sqlite3
+
+    path = assistant.settings.data_dir / "feedback.sqlite3"
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
