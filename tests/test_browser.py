@@ -93,3 +93,15 @@ def _feedback_rows(assistant) -> int:
         return 0
     with sqlite3.connect(path) as db:
         return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
+
+
+def test_concurrent_clients_get_no_errors(server):
+    import asyncio
+
+    from evals.loadtest import main
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, apart from Playwright's
+        result = pool.submit(lambda: asyncio.run(main(server, clients=4, requests=3, timeout=60))).result()
+    assert result["requests"] == 12 and result["errors"] == 0 and result["p95_ms"] > 0
