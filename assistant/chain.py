@@ -20,7 +20,7 @@ from assistant.facts import FactAnswer, StructuredFacts
 from assistant.goal_areas import GoalAreaResolver, ref
 from assistant.language import Language, detect_language
 from assistant.messages import message
-from assistant.models import Answer, Citation, GoalAreaRef, Timings, Turn
+from assistant.models import Answer, GoalAreaRef, Timings, Turn
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.mapper import GoalAreaMapper, is_work_description, render_mapping
 from assistant.scope import ScopeDecision, ScopeGuard

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -26,17 +27,27 @@ def ref(goal_area: GoalArea) -> GoalAreaRef:
     return GoalAreaRef(name=goal_area.name, main_area=goal_area.main_area, sdgs=list(goal_area.sdgs))
 
 
+@lru_cache(maxsize=1)
+def words_file() -> dict:
+    """``data/goal_area_words.toml``: everyday words of goal areas and main areas, and words too generic."""
+    return tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
+
+
+def _words_by_anchor(entries: list[dict], names: list[str]) -> list[list[tuple[str, ...]]]:
+    """Each entry's words (stemmed phrases) go to the first name that holds all of the entry's anchor."""
+    out: list[list[tuple[str, ...]]] = [[] for _ in names]
+    for entry in entries:
+        anchor = set(tokenize(entry["anchor"]))
+        for i, name in enumerate(names):
+            if anchor and shared_token_count(anchor, set(tokenize(name))) == len(anchor):
+                out[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry["words"]) if t)
+                break
+    return out
+
+
 def load_goal_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
     """The everyday words of each goal area (as stemmed token tuples), in the model's goal-area order."""
-    data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
-    words: list[list[tuple[str, ...]]] = [[] for _ in model.goal_areas]
-    for entry in data.get("goal_area", []):
-        anchor = set(tokenize(entry["anchor"]))
-        for i, ga in enumerate(model.goal_areas):
-            if anchor and shared_token_count(anchor, set(tokenize(ga.name))) == len(anchor):
-                words[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry["words"]) if t)
-                break
-    return words
+    return _words_by_anchor(words_file().get("goal_area", []), [ga.name for ga in model.goal_areas])
 
 
 def _word_present(token: str, present: set[str]) -> bool:
@@ -51,15 +62,8 @@ def _word_present(token: str, present: set[str]) -> bool:
 
 def main_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
     """Everyday words of each main area: its own heading, and the entries of the words file."""
-    data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
-    out: list[list[tuple[str, ...]]] = [[tuple(stems(ma.heading))] if ma.heading else [] for ma in model.main_areas]
-    for entry in data.get("main_area", []):
-        anchor = set(tokenize(entry["anchor"]))
-        for i, ma in enumerate(model.main_areas):
-            if anchor and shared_token_count(anchor, set(tokenize(ma.name))) == len(anchor):
-                out[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry["words"]) if t)
-                break
-    return out
+    extra = _words_by_anchor(words_file().get("main_area", []), [ma.name for ma in model.main_areas])
+    return [([tuple(stems(ma.heading))] if ma.heading else []) + words for ma, words in zip(model.main_areas, extra)]
 
 
 class GoalAreaResolver:
@@ -77,8 +81,7 @@ class GoalAreaResolver:
         self.min_similarity = min_similarity
         self.min_margin = min_margin
         self._words = load_goal_area_words(model)
-        data = tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
-        self._generic = {w.casefold() for w in data.get("generic", [])}
+        self._generic = {w.casefold() for w in words_file().get("generic", [])}
         self._main_words = main_area_words(model)
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import resource
 import shutil
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -52,7 +51,7 @@ def run_bench(settings: Settings, questions: int = 60) -> dict:
         incremental_s = time.perf_counter() - t0
         result["ingest"] = {
             "cold_s": round(cold_s, 2), "chunks": cold.chunks, "chunks_per_s": round(cold.chunks / cold_s, 1),
-            "unchanged_s": round(unchanged_s, 3), "incremental_s": round(incremental_s, 2),
+            "unchanged_s": round(unchanged_s, 3), "unchanged_embedded": unchanged.embedded, "incremental_s": round(incremental_s, 2),
             "incremental_embedded": incremental.embedded, "incremental_reused": incremental.reused,
         }
         t0 = time.perf_counter()

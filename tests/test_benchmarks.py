@@ -50,6 +50,7 @@ def test_bench_reports_every_number(settings):
 
     result = run_bench(settings, questions=5)
     assert result["ingest"]["chunks"] > 20 and result["ingest"]["incremental_embedded"] == 1
+    assert result["ingest"]["unchanged_embedded"] == 0
     assert result["ingest"]["incremental_reused"] == result["ingest"]["chunks"] - 1
     for key in ("retrieval_ms_p50", "answer_ms_p95"):
         assert result["hallbar"][key] > 0 and result["baseline"][key] > 0
