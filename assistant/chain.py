@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,15 +15,15 @@ from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant.compose import SentenceEmbeddings, answer_units, citation_for, quote_block, render_extractive
 from assistant.conversation import ResolvedQuestion, resolve_follow_up
+from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.goal_areas import GoalAreaResolver, ref
 from assistant.language import Language, detect_language
+from assistant.mapper import GoalAreaMapper, is_work_description, render_mapping
 from assistant.messages import message
 from assistant.models import Answer, GoalAreaRef, Timings, Turn
-from assistant.draft import DraftRequest, DraftWriter, is_draft_request
-from assistant.mapper import GoalAreaMapper, is_work_description, render_mapping
-from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.retrieval import CrossEncoderReranker, HybridSearcher, LoadedIndex, RetrievalFilters, RetrievalResult
+from assistant.scope import ScopeDecision, ScopeGuard
 from ingest.embedders import Embedder, build_embedder
 from ingest.settings import Settings
 
@@ -32,6 +31,11 @@ if TYPE_CHECKING:
     from assistant.generate import Verification
 
 log = logging.getLogger(__name__)
+
+
+def _refs(areas) -> list[GoalAreaRef]:
+    return [GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=list(g.sdgs)) for g in areas]
+
 
 # Structured answers that also quote the passage retrieval finds best (e.g. "elva av de sjutton globala målen").
 SUPPLEMENTED_INTENTS = {"count_sdgs", "list_goal_areas", "list_main_areas", "sdg_meaning"}
@@ -115,17 +119,20 @@ class Assistant:
             return self.ask(question, history=history, filters=filters)
         language = detect_language(question)
         if mode == "relate":
-            result = self.mapper.map(question, language)
-            text, citations = render_mapping(result, self.index.goal_model, language)
-            areas = result.goal_areas
-        elif mode == "draft":
-            drafted = self.drafts.draft(DraftRequest.parse(question, language))
-            text, citations, areas = drafted.markdown, drafted.citations, drafted.goal_areas
-        else:
-            raise ValueError(f"unknown mode {mode!r}")
+            return self._relate_answer(question, language, self.mapper.map(question, language))
+        if mode == "draft":
+            return self._draft_answer(question, language)
+        raise ValueError(f"unknown mode {mode!r}")
+
+    def _relate_answer(self, question: str, language: str, mapping) -> Answer:
+        text, citations = render_mapping(mapping, self.index.goal_model, language)
+        return Answer(question=question, answer=text, refused=False, language=language, citations=citations, goal_areas=_refs(mapping.goal_areas))
+
+    def _draft_answer(self, question: str, language: str) -> Answer:
+        drafted = self.drafts.draft(DraftRequest.parse(question, language))
         return Answer(
-            question=question, answer=text, refused=False, language=language, citations=citations,
-            goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in areas],
+            question=question, answer=drafted.markdown, refused=False, language=language, citations=drafted.citations,
+            goal_areas=_refs(drafted.goal_areas),
         )
 
     def run(self, question: str, history: list[Turn] | None = None, filters: RetrievalFilters | None = None) -> QuestionState:
@@ -178,21 +185,13 @@ class Assistant:
         assert state.resolved is not None
         question = state.resolved.question
         if is_draft_request(question):
-            result = self.drafts.draft(DraftRequest.parse(question, state.language))
-            state.answer = Answer(
-                question=state.question, answer=result.markdown, refused=False, language=state.language,
-                goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in result.goal_areas],
-                citations=result.citations,
-            )
+            state.answer = self._draft_answer(question, state.language)
         elif is_work_description(question):
             mapping = self.mapper.map(question, state.language)
             if mapping.confident:
-                text, citations = render_mapping(mapping, self.index.goal_model, state.language)
-                state.answer = Answer(
-                    question=state.question, answer=text, refused=False, language=state.language,
-                    goal_areas=[GoalAreaRef(name=g.name, main_area=g.main_area, sdgs=g.sdgs) for g in mapping.goal_areas],
-                    citations=citations,
-                )
+                state.answer = self._relate_answer(question, state.language, mapping)
+        if state.answer is not None:
+            state.answer.question = state.question
         return state
 
     def _supplement(self, state: QuestionState, fact: FactAnswer) -> None:
