@@ -82,5 +82,5 @@ class ScopeGuard:
         elif out - top_similarity > margin:
             decision.in_scope, decision.reason = False, f"closer to an out-of-scope request ({out:.3f}) than to the documents ({top_similarity:.3f})"
         elif names:
-            decision.in_scope, decision.reason = False, f"names what the documents never mention: {', '.join(names)}"
+            decision.in_scope, decision.reason = False, f"names {len(names)} word(s) the documents never mention"  # no question text in logs
         return decision
