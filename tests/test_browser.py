@@ -67,6 +67,7 @@ def test_chat_in_a_real_browser(server, page, corpus_assistant):
     assert "s. 11" in text and "Tillgång till fullgoda" in text and "Området omfattar mål 5, 10, 11 och 17" in text
     assert page.locator("#sources .sdg").count() >= 4
     page.locator("#chat").get_by_text("Hållbara städer och samhällen").first.wait_for(timeout=30000)
+    assert page.locator('#chat a[href="#source-1"]').count() >= 1  # markers link to their source cards
 
     page.locator("#mode").get_by_text("Koppla mitt arbete").click()
     page.locator("#question textarea").fill("Jag driver en mötesplats för unga i Bäckby")

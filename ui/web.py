@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -81,6 +82,11 @@ def source_cards(answer: Answer | None, language: str, sdg_names: dict[int, tupl
     return "".join(cards)
 
 
+def link_markers(text: str) -> str:
+    """[n] in the chat becomes a link to its source card beside it."""
+    return re.sub(r"\[(\d{1,2})\]", r"[[\1]](#source-\1)", text)
+
+
 def conversation_markdown(turns: list[dict]) -> str:
     lines = [f"# hallbar – samtal / conversation {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}", ""]
     for turn in turns:
@@ -145,7 +151,7 @@ def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, 
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
             cards = source_cards(answer, lang, sdg_names)
             for part in answer.answer.split("\n\n"):  # the answer arrives paragraph by paragraph
-                history[-1]["content"] += ("\n\n" if history[-1]["content"] else "") + part
+                history[-1]["content"] += ("\n\n" if history[-1]["content"] else "") + link_markers(part)
                 yield history, state, cards, ""
             state = state + [{
                 "question": message, "answer": answer.answer, "refused": answer.refused,
