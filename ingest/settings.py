@@ -77,6 +77,8 @@ class Settings(BaseSettings):
 
     admin_token: str | None = Field(None, description="Token for the admin endpoints (upload, delete); unset disables them.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
+    rate_limit_per_minute: int = Field(60, ge=0, description="Questions per client and minute on /api/ask (0: no limit).")
+    audit_log: Path | None = Field(None, description="JSON-lines file for admin actions (upload, delete, re-index).")
     host: str = Field("127.0.0.1", description="Address `hallbar serve` listens on.")
     port: int = Field(7860, ge=1, le=65535)
 

