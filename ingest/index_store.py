@@ -118,11 +118,30 @@ class IndexStore:
     def client(self):
         if self._client is None:
             self.settings.ensure_data_dir()
-            self._client = chromadb.PersistentClient(
-                path=str(self.root / "chroma"),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
+            try:
+                self._client = chromadb.PersistentClient(
+                    path=str(self.root / "chroma"),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                )
+                self._client.list_collections()
+            except Exception as exc:  # chromadb raises its own and sqlite3 errors for a damaged store
+                self._client = None
+                raise IndexNotReadyError(
+                    f"{self.root / 'chroma'}: the index store cannot be opened ({type(exc).__name__}: {exc}); "
+                    "run 'hallbar ingest --rebuild' to build it anew"
+                ) from exc
         return self._client
+
+    def wipe_store(self) -> None:
+        """Remove a damaged Chroma store and the state (for --rebuild); the corpus is untouched."""
+        import shutil
+
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        self._client = None
+        SharedSystemClient.clear_system_cache()  # chromadb keeps one system per path: forget the damaged one
+        shutil.rmtree(self.root / "chroma", ignore_errors=True)
+        self.state_path.unlink(missing_ok=True)
 
     def read_state(self) -> IndexState | None:
         if not self.state_path.exists():

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from ingest.chunker import ChunkerConfig, chunk_document
 from ingest.embedders import Embedder, build_embedder, embedder_id
-from ingest.index_store import COLLECTION_PREFIX, IndexedDocument, IndexState, IndexStore
+from ingest.index_store import COLLECTION_PREFIX, IndexedDocument, IndexNotReadyError, IndexState, IndexStore
 from ingest.keyword_index import KeywordIndex
 from ingest.loaders import DocumentLoadError, load_document
 from ingest.manifest import discover_files, load_manifest
@@ -100,6 +100,12 @@ class Indexer:
         corpus_dir = Path(corpus_dir or self.settings.corpus_dir)
         report = IngestReport()
         manifest = load_manifest(corpus_dir)
+        if rebuild:
+            try:
+                self.store.read_state()
+                self.store.collection_names()
+            except IndexNotReadyError:
+                self.store.wipe_store()  # damaged beyond reading: --rebuild starts from nothing
         state = self.store.read_state()
         fresh = (
             rebuild
