@@ -99,12 +99,15 @@ class GoalAreaResolver:
                 hits.append((GoalAreaMatch(ga, score, "name"), first))
         return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
+    def _content_words(self, text: str) -> list[str]:
+        return [w for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic]
+
     def _stems(self, text: str) -> list[str]:
-        return [stem_word(w) for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic]
+        return [stem_word(w) for w in self._content_words(text)]
 
     def words_found(self, text: str) -> dict[str, list[str]]:
         """The text's own words that name each goal area (for explaining a match)."""
-        raw = [w for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic]
+        raw = self._content_words(text)
         present = {stem_word(w) for w in raw}
         found: dict[str, list[str]] = {}
         for ga, phrases in zip(self.model.goal_areas, self._words):
