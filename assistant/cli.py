@@ -90,10 +90,11 @@ def info(as_json: bool = typer.Option(False, "--json")) -> None:
         _fail(str(exc))
         return
     if state is None:
-        _fail(f"no index in {settings.data_dir}: run 'hallbar ingest'")
+        _fail(f"no index in {store.location}: run 'hallbar ingest'")
         return
     data = {
         "data_dir": str(settings.data_dir),
+        "index_store": store.location,
         "generation": state.generation,
         "collection": state.collection,
         "embedder": state.embedder_id,
@@ -108,7 +109,7 @@ def info(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"index: {data['data_dir']} (generation {state.generation}, updated {data['updated_at']})")
+    typer.echo(f"index: {data['index_store']} (generation {state.generation}, updated {data['updated_at']})")
     typer.echo(f"embedder: {state.embedder_id}\nchunker: {state.chunker}\nchunks: {state.chunk_count}")
     for d in data["documents"]:
         typer.echo(f"  {d['id']}  [{d['kind']}]  {d['chunks']} chunks  {d['title']}")
@@ -317,7 +318,9 @@ def bench(
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the models once)."),
+) -> None:
     """Serve the REST API (OpenAPI at /docs) on HALLBAR_HOST:HALLBAR_PORT; models and index load once."""
     import time
 
@@ -327,6 +330,10 @@ def serve() -> None:
 
     _setup_logging(False)
     settings = Settings()
+    if workers > 1:  # each worker builds its own app (and models) from the same settings
+        typer.echo(f"hallbar: {workers} workers on http://{settings.host}:{settings.port} (index: {IndexStore(settings).location})")
+        uvicorn.run("ui.api:create_app", factory=True, workers=workers, host=settings.host, port=settings.port, log_level="warning")
+        return
     t0 = time.perf_counter()
     try:
         from assistant.chain import Assistant

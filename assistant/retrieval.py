@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.fusion import reciprocal_rank_fusion
 from ingest.embedders import Embedder
-from ingest.index_store import IndexNotReadyError, IndexState, IndexStore
+from ingest.index_store import IndexNotReadyError, IndexState, IndexStore, IndexUnavailableError
 from ingest.keyword_index import KeywordIndex
 from ingest.models import Chunk, DocumentKind, GoalAreaModel
 from ingest.settings import Settings
@@ -88,27 +88,30 @@ class LoadedIndex:
     keyword: KeywordIndex
     goal_model: GoalAreaModel | None
     chunks: dict[str, Chunk]
+    store: IndexStore
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder) -> "LoadedIndex":
         store = IndexStore(settings)
         state = store.read_state()
         if state is None:
-            raise IndexNotReadyError(f"no index in {settings.data_dir}: run 'hallbar ingest'")
+            raise IndexNotReadyError(f"no index in {store.location}: run 'hallbar ingest'")
         try:
             collection = store.get_collection(state.collection, embedder, state.embedder_id)
+        except IndexUnavailableError:
+            raise
         except Exception as exc:  # chromadb raises NotFoundError / ValueError across versions
             raise IndexNotReadyError(f"index collection {state.collection} unreadable ({exc}); run 'hallbar ingest --rebuild'") from exc
         if state.embedder_id != embedder.model_id:
             raise IndexNotReadyError(
                 f"the index was built with {state.embedder_id}, but {embedder.model_id} is configured; run 'hallbar ingest'"
             )
-        got = collection.get(include=["documents", "metadatas"])
+        got = store.call(collection.get, include=["documents", "metadatas"])
         chunks = {cid: Chunk.from_chroma(cid, text, meta) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])}
         ordered = [cid for d in state.documents.values() for cid in d.chunk_ids if cid in chunks]
         chunks = {cid: chunks[cid] for cid in ordered}
         keyword = KeywordIndex.from_json(store.read_json(state.keyword_index_file))
-        return cls(state, collection, keyword, store.read_goal_area_model(state), chunks)
+        return cls(state, collection, keyword, store.read_goal_area_model(state), chunks, store)
 
 
 class CrossEncoderReranker:
@@ -148,7 +151,7 @@ class HybridSearcher:
         vector = vector if vector is not None else self.embedder.embed_query(query)
         where = filters.chroma_where() if filters else None
         n = min(k, len(self.index.chunks)) or 1
-        got = self.index.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        got = self.index.store.call(self.index.collection.query, query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0])]
 
     def keyword(self, query: str, k: int, filters: RetrievalFilters | None = None) -> list[tuple[str, float]]:

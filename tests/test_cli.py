@@ -7,12 +7,13 @@ import json
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from tests.conftest import settings_env
 
 runner = CliRunner()
 
 
 def env(settings) -> dict[str, str]:
-    return {"HALLBAR_DATA_DIR": str(settings.data_dir), "HALLBAR_CORPUS_DIR": str(settings.corpus_dir)}
+    return settings_env(settings)
 
 
 def test_ingest_info_goal_areas(settings):

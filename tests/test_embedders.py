@@ -47,8 +47,8 @@ def test_sentence_transformers_backend_from_a_local_path(minilm_path):
     assert embedder.embed_query("housing") == pytest.approx(embedder.embed_documents(["housing"])[0], abs=1e-5)
 
 
-def test_sentence_transformers_backend_indexes_the_corpus(settings, minilm_path):
-    settings = settings.model_copy(update={"embedder": "sentence-transformers", "st_model_path": minilm_path})
+def test_sentence_transformers_backend_indexes_the_corpus(embedded_settings, minilm_path):
+    settings = embedded_settings.model_copy(update={"embedder": "sentence-transformers", "st_model_path": minilm_path})
     report = Indexer(settings, progress=False).ingest()
     assert report.embedded == report.chunks > 0
     assert embedder_id(settings).startswith("sentence-transformers:model")

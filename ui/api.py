@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Answer, Turn
 from assistant.retrieval import RetrievalFilters
+from assistant.serving import ServingAssistant
 from ingest.index_store import IndexNotReadyError
 from ingest.settings import Settings
 
@@ -124,18 +125,9 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     """The API, with the Gradio chat mounted at `/`. ``assistant`` may be loaded by the caller (``hallbar serve``
     does, to print its start-up time); without one, it is loaded at start-up."""
     settings = settings or Settings()
-    state: dict = {"assistant": assistant, "error": None, "startup_s": round(startup_s, 2)}
-
-    if state["assistant"] is None:  # models and index load once, here
-        t0 = time.perf_counter()
-        try:
-            from assistant.chain import Assistant
-
-            state["assistant"] = Assistant(settings)
-        except IndexNotReadyError as exc:
-            state["error"] = str(exc)
-            log.error("no index: %s", exc)
-        state["startup_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    serving = ServingAssistant(settings, assistant)  # models and index load once, here; later generations on change
+    startup = round(startup_s if assistant is not None else time.perf_counter() - t0, 2)
 
     app = FastAPI(
         title="hallbar",
@@ -152,10 +144,14 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
         return JSONResponse(status_code=422, content={"detail": f"ogiltig förfrågan / invalid request: {problems}", "errors": jsonable_encoder(exc.errors())})
 
+    @app.exception_handler(IndexNotReadyError)
+    async def index_not_ready(request: Request, exc: IndexNotReadyError):
+        """No index, or the Chroma server down or not answering: 503 with the reason, and a retry hint."""
+        what = "indexet är inte tillgängligt / the index is unavailable"
+        return JSONResponse(status_code=503, content={"detail": f"{what}: {exc}"}, headers={"Retry-After": "10"})
+
     def need_assistant():
-        if state["assistant"] is None:
-            raise HTTPException(503, f"index saknas / no index: {state['error'] or 'not loaded'}; run 'hallbar ingest'")
-        return state["assistant"]
+        return serving.current()
 
     def check_length(text: str) -> None:
         if len(text.strip()) == 0:
@@ -171,7 +167,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
 
     @app.get("/health")
     def health() -> dict:
-        a = state["assistant"]
+        a = serving.loaded
         return {
             "status": "ok" if a else "no_index",
             "index_loaded": a is not None,
@@ -179,8 +175,9 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             "embedder": a.index.state.embedder_id if a else None,
             "generation": a.index.state.generation if a else None,
             "generative_backend": bool(a and a.backend),
-            "startup_s": state["startup_s"],
-            "detail": state["error"],
+            "index_store": "chroma-server" if settings.chroma_url else "embedded",
+            "startup_s": startup,
+            "detail": serving.error,
         }
 
     def limit(request: Request) -> None:
@@ -256,13 +253,12 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             raise HTTPException(401, "fel eller saknad admin-token / missing or wrong admin token")
 
     def reindex() -> dict:
-        from assistant.chain import Assistant
         from ingest.pipeline import Indexer
 
-        a = state["assistant"]
+        a = serving.loaded
         embedder = a.embedder if a else None
         report = Indexer(settings, embedder_factory=(lambda: embedder) if embedder else None, progress=False).ingest()
-        state["assistant"], state["error"] = Assistant(settings, embedder=embedder), None
+        serving.reload()
         return {"documents": report.documents, "chunks": report.chunks, "embedded": report.embedded, "skipped": report.errors}
 
     @app.post("/api/documents", status_code=201)
@@ -352,6 +348,6 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
 
         from ui.web import CSS, build_ui
 
-        blocks = build_ui(lambda: state["assistant"], lambda q, a, r, c: feedback.add(FeedbackRequest(question=q, answer=a, rating=r, comment=c)), settings.max_question_chars)
+        blocks = build_ui(serving.current, lambda q, a, r, c: feedback.add(FeedbackRequest(question=q, answer=a, rating=r, comment=c)), settings.max_question_chars)
         app = gr.mount_gradio_app(app, blocks, path="/", css=CSS, footer_links=[])
     return app

@@ -13,6 +13,7 @@ from typing import Callable
 import gradio as gr
 
 from assistant.models import Answer, Turn
+from ingest.index_store import IndexNotReadyError, IndexUnavailableError
 
 # The UN's official SDG colours.
 SDG_COLOURS = {
@@ -30,7 +31,8 @@ TEXT = {
         "send": "Skicka", "clear": "Rensa", "sources": "### Källor", "overview": "### Målområden",
         "comment": "Kommentar (valfri)", "export": "Exportera samtalet (Markdown)", "thanks": "Tack för din återkoppling!",
         "good": "Bra svar", "bad": "Dåligt svar",
-        "no_index": "**Inga dokument är indexerade.** Kör `hallbar ingest` och starta om.",
+        "no_index": "**Inga dokument är indexerade.** Kör `hallbar ingest`.",
+        "unavailable": "**Indexet är inte tillgängligt just nu.** Försök igen om en stund.",
         "empty_sources": "Källorna till svaret visas här.", "page": "s.", "examples": "Exempel",
         "ask_about": "Vad säger programmet om målområdet {}?", "nothing": "Ställ en fråga först.",
     },
@@ -41,7 +43,8 @@ TEXT = {
         "send": "Send", "clear": "Clear", "sources": "### Sources", "overview": "### Goal areas",
         "comment": "Comment (optional)", "export": "Export the conversation (Markdown)", "thanks": "Thank you for your feedback!",
         "good": "Good answer", "bad": "Poor answer",
-        "no_index": "**No documents are indexed.** Run `hallbar ingest` and restart.",
+        "no_index": "**No documents are indexed.** Run `hallbar ingest`.",
+        "unavailable": "**The index is unavailable right now.** Please try again shortly.",
         "empty_sources": "The answer's sources appear here.", "page": "p.", "examples": "Examples",
         "ask_about": "What does the programme say about the goal area {}?", "nothing": "Ask a question first.",
     },
@@ -99,7 +102,11 @@ def conversation_markdown(turns: list[dict]) -> str:
 
 
 def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, str, int, str | None], int], max_chars: int) -> gr.Blocks:
-    assistant = get_assistant()
+    """``get_assistant`` returns the current assistant or raises IndexNotReadyError (no index, store down)."""
+    try:
+        assistant = get_assistant()
+    except IndexNotReadyError:
+        assistant = None
     model = getattr(getattr(assistant, "index", None), "goal_model", None)
     sdg_names = {n: (g.name_sv, g.name_en) for n, g in model.sdg_goals.items()} if model else {}
 
@@ -138,16 +145,17 @@ def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, 
         def respond(message: str, history: list, state: list, chosen_mode: str, lang: str):
             history = list(history or [])
             message = (message or "").strip()
-            a = get_assistant()
             if not message:
                 yield history, state, gr.update(), ""
                 return
-            if a is None:
-                history += [{"role": "user", "content": message}, {"role": "assistant", "content": TEXT[lang]["no_index"]}]
+            past = [Turn(question=t["question"], answer=t["answer"], goal_areas=t["goal_areas"]) for t in state if not t["refused"]]
+            try:
+                answer = get_assistant().answer_in_mode(message, chosen_mode, history=past)
+            except IndexNotReadyError as exc:
+                key = "unavailable" if isinstance(exc, IndexUnavailableError) else "no_index"
+                history += [{"role": "user", "content": message}, {"role": "assistant", "content": TEXT[lang][key]}]
                 yield history, state, gr.update(), ""
                 return
-            past = [Turn(question=t["question"], answer=t["answer"], goal_areas=t["goal_areas"]) for t in state if not t["refused"]]
-            answer = a.answer_in_mode(message, chosen_mode, history=past)
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
             cards = source_cards(answer, lang, sdg_names)
             for part in answer.answer.split("\n\n"):  # the answer arrives paragraph by paragraph

@@ -1,0 +1,98 @@
+"""The assistant a serving process answers with, kept in step with the index.
+
+Any number of processes may serve the same index (several uvicorn workers on one data directory, or app
+machines sharing a Chroma server). An ingest anywhere writes a new generation and switches the state; each
+process looks at the state at most every ``index_check_seconds`` and, when the generation changed, loads the
+new one (the embedder and LLM backend are reused). The previous generation stays in the store until the next
+ingest, so questions in flight finish on it.
+
+Failures are errors, never hangs: no index raises IndexNotReadyError, an unreachable Chroma server
+IndexUnavailableError (the API answers 503 to both); a process that started without an index tries again
+on later requests, so it recovers once the index or the server is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from ingest.index_store import IndexNotReadyError, IndexStore
+from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.chain import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class ServingAssistant:
+    def __init__(self, settings: Settings, assistant: "Assistant | None" = None):
+        self.settings = settings
+        self._assistant = assistant
+        self._error: str | None = None
+        self._store = IndexStore(settings)
+        self._checked_at = time.monotonic()
+        self._lock = threading.Lock()
+        self._embedder = assistant.embedder if assistant else None  # loaded once, kept across reloads
+        self.reloads = 0
+        if assistant is None:
+            self._try_load()
+
+    @property
+    def loaded(self) -> "Assistant | None":
+        """The assistant as it is now, without looking at the index (for health and start-up)."""
+        return self._assistant
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    def current(self) -> "Assistant":
+        """The assistant for the next question; raises IndexNotReadyError (or IndexUnavailableError)."""
+        now = time.monotonic()
+        if now - self._checked_at >= self.settings.index_check_seconds or self._assistant is None:
+            with self._lock:
+                if now - self._checked_at >= self.settings.index_check_seconds or self._assistant is None:
+                    self._refresh()
+                    self._checked_at = time.monotonic()
+        if self._assistant is None:
+            raise IndexNotReadyError(self._error or "no index: run 'hallbar ingest'")
+        return self._assistant
+
+    def _refresh(self) -> None:
+        if self._assistant is None:
+            self._try_load()
+            return
+        state = self._store.read_state()  # an unreachable server raises here: the caller answers 503
+        if state is not None and state.generation != self._assistant.index.state.generation:
+            log.info("index generation %s -> %s: reloading", self._assistant.index.state.generation, state.generation)
+            self._load()
+
+    def _try_load(self) -> None:
+        try:
+            self._load()
+        except IndexNotReadyError as exc:
+            self._error = str(exc)
+            log.error("no index: %s", exc)
+
+    def _load(self) -> None:
+        from assistant.chain import Assistant
+        from ingest.embedders import build_embedder
+
+        if self._embedder is None:
+            self._embedder = build_embedder(self.settings)
+        old = self._assistant
+        self._assistant = Assistant(self.settings, embedder=self._embedder, backend=old.backend if old else None)
+        self._error = None
+        if old is not None:
+            self.reloads += 1
+
+    def reload(self) -> "Assistant":
+        """Load the index as it is now (after an ingest in this process)."""
+        with self._lock:
+            self._load()
+            self._checked_at = time.monotonic()
+        assert self._assistant is not None
+        return self._assistant
