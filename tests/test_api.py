@@ -88,6 +88,7 @@ def test_openai_compatible_chat(client):
         ("/api/feedback", {"question": "q", "answer": "a", "rating": 5}, 422),
         ("/v1/chat/completions", {"messages": []}, 422),
         ("/v1/chat/completions", {"messages": [{"role": "system", "content": "x"}]}, 422),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": " "}]}, 422),  # found by schemathesis
         ("/v1/chat/completions", {"messages": [{"role": "user", "content": "x"}], "stream": True}, 400),
     ],
 )

@@ -323,9 +323,9 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     @app.post("/v1/chat/completions")
     def chat_completions(req: ChatCompletionRequest) -> dict:
         """OpenAI-compatible: the last user message is the question, earlier user turns its history."""
-        users = [m for m in req.messages if m.role == "user"]
+        users = [m for m in req.messages if m.role == "user" and m.content.strip()]
         if not users:
-            raise HTTPException(422, "ingen användarfråga / no user message")
+            raise HTTPException(422, "ingen användarfråga / no user message with text")
         if req.stream:
             raise HTTPException(400, "stream=true stöds inte här; använd /api/ask/stream / streaming is not supported here")
         history = [Turn(question=m.content) for m in users[:-1]]
