@@ -102,7 +102,8 @@ def info(as_json: bool = typer.Option(False, "--json")) -> None:
         "chunks": state.chunk_count,
         "updated_at": state.updated_at.isoformat(),
         "documents": [
-            {"id": d.id, "title": d.title, "kind": d.kind.value, "path": d.path, "chunks": len(d.chunk_ids)}
+            {"id": d.id, "title": d.title, "kind": d.kind.value, "path": d.path, "chunks": len(d.chunk_ids),
+             "quarantined": [q.describe(d.title) for q in d.quarantined]}
             for d in state.documents.values()
         ],
     }
@@ -113,6 +114,8 @@ def info(as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(f"embedder: {state.embedder_id}\nchunker: {state.chunker}\nchunks: {state.chunk_count}")
     for d in data["documents"]:
         typer.echo(f"  {d['id']}  [{d['kind']}]  {d['chunks']} chunks  {d['title']}")
+        for q in d["quarantined"]:
+            typer.echo(f"    quarantined (reads as instructions to an AI, not searchable): {q}")
 
 
 def _load_assistant():

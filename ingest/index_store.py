@@ -45,6 +45,19 @@ class IndexUnavailableError(IndexNotReadyError):
     """The Chroma server cannot be reached (down, or not answering within the timeout)."""
 
 
+class QuarantinedChunk(BaseModel):
+    """A chunk kept out of the index because it reads as instructions to an AI (ingest/injection.py)."""
+
+    chunk_id: str
+    section: str
+    page: int | None = None
+    phrase: str
+
+    def describe(self, document_title: str) -> str:
+        page = f", s. {self.page}" if self.page else ""
+        return f"{document_title}, {self.section}{page}: ”{self.phrase}”"
+
+
 class IndexedDocument(BaseModel):
     id: str
     path: str
@@ -52,6 +65,7 @@ class IndexedDocument(BaseModel):
     kind: DocumentKind
     content_hash: str
     chunk_ids: list[str]
+    quarantined: list[QuarantinedChunk] = Field(default_factory=list)
     year: int | None = None
     source_url: str | None = None
 

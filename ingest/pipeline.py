@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from ingest.chunker import ChunkerConfig, chunk_document
 from ingest.embedders import Embedder, build_embedder, embedder_id
-from ingest.index_store import COLLECTION_PREFIX, IndexedDocument, IndexNotReadyError, IndexState, IndexStore
+from ingest.index_store import COLLECTION_PREFIX, IndexedDocument, IndexNotReadyError, IndexState, IndexStore, QuarantinedChunk
+from ingest.injection import SCREEN_VERSION, instruction_like
 from ingest.keyword_index import KeywordIndex
 from ingest.loaders import DocumentLoadError, load_document
 from ingest.manifest import discover_files, load_manifest
@@ -44,6 +45,7 @@ class IngestReport:
     reused: int = 0
     seconds: float = 0.0
     generation: int | None = None
+    quarantined: list[str] = field(default_factory=list)  # chunks that read as instructions to an AI
 
     @property
     def nothing_changed(self) -> bool:
@@ -55,6 +57,9 @@ class IngestReport:
             f"{len(self.removed)} removed, {len(self.errors)} skipped)",
             f"chunks: {self.chunks} ({self.embedded} embedded, {self.reused} reused)",
         ]
+        if self.quarantined:
+            lines.append(f"quarantined: {len(self.quarantined)} chunk(s) read as instructions to an AI and are not searchable:")
+            lines += [f"  - {q}" for q in self.quarantined]
         if self.nothing_changed:
             lines.append("index unchanged: nothing re-embedded")
         lines.append(f"time: {self.seconds:.2f} s")
@@ -92,6 +97,7 @@ class Indexer:
         self.store = IndexStore(settings)
         self.embedder = LazyEmbedder(embedder_factory or (lambda: build_embedder(settings)))
         self.chunker = ChunkerConfig(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
+        self.fingerprint = f"{self.chunker.fingerprint}:{SCREEN_VERSION}"  # what decides the chunks
         self.progress = progress
         self.model_id = embedder_id(settings)
 
@@ -111,7 +117,7 @@ class Indexer:
             rebuild
             or state is None
             or state.embedder_id != self.model_id
-            or state.chunker != self.chunker.fingerprint
+            or state.chunker != self.fingerprint
             or state.collection not in self.store.collection_names()
         )
 
@@ -139,6 +145,7 @@ class Indexer:
         kept_failed = {d: previous[d] for d in failed if d in previous}
         report.removed = sorted(set(previous) - set(docs) - set(kept_failed))
         if state and not fresh and report.nothing_changed:
+            report.quarantined = [q.describe(d.title) for d in state.documents.values() for q in d.quarantined]
             report.chunks = state.chunk_count
             report.generation = state.generation
             report.seconds = time.perf_counter() - started
@@ -146,7 +153,11 @@ class Indexer:
 
         self.store.drop_unreferenced(keep=_kept_names(state))
         goal_model, chunks = self._chunk_all(docs, report)
-        report.generation = self._write_generation(state, fresh, docs, chunks, kept_failed, goal_model, report)
+        chunks, quarantined = screen_chunks(chunks)
+        report.quarantined = [q.describe(docs[doc_id].meta.title) for doc_id, qs in quarantined.items() for q in qs]
+        for line in report.quarantined:
+            log.warning("quarantined %s", line)
+        report.generation = self._write_generation(state, fresh, docs, chunks, kept_failed, goal_model, report, quarantined)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -169,7 +180,7 @@ class Indexer:
         chunks = [c for doc_id in docs for c in chunk_document(parsed[doc_id], self.chunker, linker)]
         return goal_model, chunks
 
-    def _write_generation(self, state, fresh, docs, chunks, kept_failed, goal_model, report) -> int:
+    def _write_generation(self, state, fresh, docs, chunks, kept_failed, goal_model, report, quarantined) -> int:
         generation = (state.generation if state else 0) + 1
         name = f"{COLLECTION_PREFIX}{generation}"
         old_collection = None
@@ -234,6 +245,7 @@ class Indexer:
                 kind=doc.meta.kind,
                 content_hash=document_hash(doc),
                 chunk_ids=[c.chunk_id for c in chunks if c.document_id == doc_id],
+                quarantined=quarantined.get(doc_id, []),
                 year=doc.meta.year,
                 source_url=doc.meta.source_url,
             )
@@ -241,7 +253,7 @@ class Indexer:
             generation=generation,
             collection=name,
             embedder_id=self.model_id,
-            chunker=self.chunker.fingerprint,
+            chunker=self.fingerprint,
             keyword_index_file=keyword_file,
             goal_area_file=goal_file,
             documents=documents,
@@ -252,6 +264,21 @@ class Indexer:
         report.chunks = new_state.chunk_count
         self.store.drop_unreferenced(keep=_kept_names(new_state))
         return generation
+
+
+def screen_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], dict[str, list[QuarantinedChunk]]]:
+    """Keep out of the index every chunk that reads as instructions to an AI (see ingest/injection.py)."""
+    kept: list[Chunk] = []
+    quarantined: dict[str, list[QuarantinedChunk]] = {}
+    for chunk in chunks:
+        phrase = instruction_like(chunk.text)
+        if phrase is None:
+            kept.append(chunk)
+            continue
+        quarantined.setdefault(chunk.document_id, []).append(
+            QuarantinedChunk(chunk_id=chunk.chunk_id, section=chunk.section, page=chunk.page, phrase=phrase)
+        )
+    return kept, quarantined
 
 
 def _kept_names(state: IndexState | None) -> set[str]:

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from tests.conftest import ROOT, RunningApp
 from ui.api import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -18,23 +16,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 def server(corpus_assistant):
     with RunningApp(create_app(corpus_assistant.settings, corpus_assistant)) as running:
         yield running.url
-
-
-@pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which("chromium") or __import__("os").path.exists(CHROMIUM), "chromium missing: `make test` installs it"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        yield page
-        browser.close()
 
 
 def test_chat_in_a_real_browser(server, page, corpus_assistant):

@@ -237,7 +237,8 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     def documents() -> list[dict]:
         a = need_assistant()
         return [
-            {"id": d.id, "title": d.title, "kind": d.kind.value, "year": d.year, "source_url": d.source_url, "chunks": len(d.chunk_ids)}
+            {"id": d.id, "title": d.title, "kind": d.kind.value, "year": d.year, "source_url": d.source_url, "chunks": len(d.chunk_ids),
+             "quarantined": [q.model_dump() for q in d.quarantined]}
             for d in a.index.state.documents.values()
         ]
 
@@ -259,7 +260,8 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
         embedder = a.embedder if a else None
         report = Indexer(settings, embedder_factory=(lambda: embedder) if embedder else None, progress=False).ingest()
         serving.reload()
-        return {"documents": report.documents, "chunks": report.chunks, "embedded": report.embedded, "skipped": report.errors}
+        return {"documents": report.documents, "chunks": report.chunks, "embedded": report.embedded, "skipped": report.errors,
+                "quarantined": report.quarantined}
 
     @app.post("/api/documents", status_code=201)
     async def upload_document(request: Request, file: UploadFile = File(...), title: str | None = Form(None, max_length=300),

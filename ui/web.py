@@ -85,9 +85,25 @@ def source_cards(answer: Answer | None, language: str, sdg_names: dict[int, tupl
     return "".join(cards)
 
 
+MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
 def link_markers(text: str) -> str:
-    """[n] in the chat becomes a link to its source card beside it."""
-    return re.sub(r"\[(\d{1,2})\]", r"[[\1]](#source-\1)", text)
+    """Text for the chat (rendered as Markdown): [n] becomes a link to its source card beside it, and
+    everything else is inert: HTML is escaped and brackets cannot form links (documents and questions are
+    data; a `<script>` or `[x](javascript:...)` in them shows as text)."""
+    parts = []
+    last = 0
+    for m in MARKER.finditer(text):
+        parts.append(_inert(text[last : m.start()]))
+        parts.append(f"[[{m.group(1)}]](#source-{m.group(1)})")
+        last = m.end()
+    parts.append(_inert(text[last:]))
+    return "".join(parts)
+
+
+def _inert(text: str) -> str:
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def conversation_markdown(turns: list[dict]) -> str:
@@ -153,10 +169,10 @@ def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, 
                 answer = get_assistant().answer_in_mode(message, chosen_mode, history=past)
             except IndexNotReadyError as exc:
                 key = "unavailable" if isinstance(exc, IndexUnavailableError) else "no_index"
-                history += [{"role": "user", "content": message}, {"role": "assistant", "content": TEXT[lang][key]}]
+                history += [{"role": "user", "content": link_markers(message)}, {"role": "assistant", "content": TEXT[lang][key]}]
                 yield history, state, gr.update(), ""
                 return
-            history += [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+            history += [{"role": "user", "content": link_markers(message)}, {"role": "assistant", "content": ""}]
             cards = source_cards(answer, lang, sdg_names)
             for part in answer.answer.split("\n\n"):  # the answer arrives paragraph by paragraph
                 history[-1]["content"] += ("\n\n" if history[-1]["content"] else "") + link_markers(part)
