@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     )
     feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
     limiter = RateLimiter(settings.rate_limit_per_minute)
-    lock = threading.Lock()  # one question at a time through the models
+    lock = threading.Lock()  # one question at a time through the models, from the API and the chat alike
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -350,6 +350,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
 
         from ui.web import CSS, build_ui
 
-        blocks = build_ui(serving.current, lambda q, a, r, c: feedback.add(FeedbackRequest(question=q, answer=a, rating=r, comment=c)), settings.max_question_chars)
+        blocks = build_ui(serving.current, lambda q, a, r, c: feedback.add(FeedbackRequest(question=q, answer=a, rating=r, comment=c)),
+                          settings.max_question_chars, models_lock=lock)
         app = gr.mount_gradio_app(app, blocks, path="/", css=CSS, footer_links=[])
     return app

@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -117,8 +118,11 @@ def conversation_markdown(turns: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, str, int, str | None], int], max_chars: int) -> gr.Blocks:
-    """``get_assistant`` returns the current assistant or raises IndexNotReadyError (no index, store down)."""
+def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, str, int, str | None], int], max_chars: int,
+             models_lock: threading.Lock | None = None) -> gr.Blocks:
+    """``get_assistant`` returns the current assistant or raises IndexNotReadyError (no index, store down);
+    ``models_lock`` is held while a question passes through the models (shared with the API)."""
+    models_lock = models_lock or threading.Lock()
     try:
         assistant = get_assistant()
     except IndexNotReadyError:
@@ -166,7 +170,8 @@ def build_ui(get_assistant: Callable[[], object], save_feedback: Callable[[str, 
                 return
             past = [Turn(question=t["question"], answer=t["answer"], goal_areas=t["goal_areas"]) for t in state if not t["refused"]]
             try:
-                answer = get_assistant().answer_in_mode(message, chosen_mode, history=past)
+                with models_lock:
+                    answer = get_assistant().answer_in_mode(message, chosen_mode, history=past)
             except IndexNotReadyError as exc:
                 key = "unavailable" if isinstance(exc, IndexUnavailableError) else "no_index"
                 history += [{"role": "user", "content": link_markers(message)}, {"role": "assistant", "content": TEXT[lang][key]}]
