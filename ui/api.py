@@ -150,9 +150,6 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
         what = "indexet är inte tillgängligt / the index is unavailable"
         return JSONResponse(status_code=503, content={"detail": f"{what}: {exc}"}, headers={"Retry-After": "10"})
 
-    def need_assistant():
-        return serving.current()
-
     def check_length(text: str) -> None:
         if len(text.strip()) == 0:
             raise HTTPException(422, "tom fråga / empty question")
@@ -160,7 +157,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
             raise HTTPException(413, f"för lång / too long: {len(text)} characters, at most {settings.max_question_chars}")
 
     def answer_for(req: AskRequest) -> Answer:
-        a = need_assistant()
+        a = serving.current()
         check_length(req.question)
         with lock:
             return a.answer_in_mode(req.question, req.mode, history=req.history, filters=req.filters)
@@ -206,7 +203,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
 
     @app.post("/api/relate")
     def relate(req: RelateRequest) -> dict:
-        a = need_assistant()
+        a = serving.current()
         check_length(req.text)
         from assistant.language import detect_language
 
@@ -215,7 +212,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
 
     @app.get("/api/goal-areas")
     def goal_areas() -> dict:
-        a = need_assistant()
+        a = serving.current()
         model = a.index.goal_model
         if model is None:
             raise HTTPException(404, "ingen målområdesmodell / no goal-area model in the index")
@@ -235,7 +232,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
 
     @app.get("/api/documents")
     def documents() -> list[dict]:
-        a = need_assistant()
+        a = serving.current()
         return [
             {"id": d.id, "title": d.title, "kind": d.kind.value, "year": d.year, "source_url": d.source_url, "chunks": len(d.chunk_ids),
              "quarantined": [q.model_dump() for q in d.quarantined]}
@@ -302,7 +299,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     def delete_document(doc_id: str, request: Request) -> dict:
         """Admin: remove a document (file and manifest entry) and re-index."""
         require_admin(request)
-        a = need_assistant()
+        a = serving.current()
         doc = a.index.state.documents.get(doc_id)
         if doc is None:
             raise HTTPException(404, f"okänt dokument / unknown document: {doc_id}")
