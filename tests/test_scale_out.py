@@ -101,3 +101,16 @@ def test_app_started_while_chroma_is_down_answers_503_and_recovers(tmp_path, cor
             assert status == 200 and body["goal_areas"][0]["sdgs"] == [5, 10, 11, 17]
     finally:
         server.stop()
+
+
+def test_cli_with_chroma_down_says_so(tmp_path, corpus_copy):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from tests.llm_server import free_port
+
+    env = {"HALLBAR_DATA_DIR": str(tmp_path / "data"), "HALLBAR_CORPUS_DIR": str(corpus_copy),
+           "HALLBAR_CHROMA_URL": f"http://127.0.0.1:{free_port()}", "HALLBAR_CHROMA_TIMEOUT_S": "2"}
+    for args in (["ingest"], ["ask", "Vad är målbilden?"], ["info"]):
+        result = CliRunner().invoke(app, args, env=env)
+        assert result.exit_code == 1 and "the Chroma server does not answer" in result.output, (args, result.output)
