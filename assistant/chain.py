@@ -25,6 +25,7 @@ from assistant.models import Answer, GoalAreaRef, Timings, Turn
 from assistant.retrieval import CrossEncoderReranker, HybridSearcher, LoadedIndex, RetrievalFilters, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
 from ingest.embedders import Embedder, build_embedder
+from ingest.index_store import IndexStore
 from ingest.settings import Settings
 
 if TYPE_CHECKING:
@@ -60,10 +61,11 @@ class QuestionState:
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, backend=None):
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None, backend=None,
+                 store: IndexStore | None = None):
         self.settings = settings or Settings()
         self.embedder = embedder or build_embedder(self.settings)
-        self.index = LoadedIndex.load(self.settings, self.embedder)
+        self.index = LoadedIndex.load(self.settings, self.embedder, store)
         reranker = CrossEncoderReranker(self.settings.reranker_path) if self.settings.reranker_path else None
         model = self.index.goal_model
         self.resolver = GoalAreaResolver(model, self.embedder) if model else None

@@ -91,8 +91,9 @@ class LoadedIndex:
     store: IndexStore
 
     @classmethod
-    def load(cls, settings: Settings, embedder: Embedder) -> "LoadedIndex":
-        store = IndexStore(settings)
+    def load(cls, settings: Settings, embedder: Embedder, store: IndexStore | None = None) -> "LoadedIndex":
+        """``store``: an open one to reuse (a serving process keeps one connection across reloads)."""
+        store = store or IndexStore(settings)
         state = store.read_state()
         if state is None:
             raise IndexNotReadyError(f"no index in {store.location}: run 'hallbar ingest'")

@@ -36,7 +36,6 @@ class ServingAssistant:
         self._checked_at = time.monotonic()
         self._lock = threading.Lock()
         self._embedder = assistant.embedder if assistant else None  # loaded once, kept across reloads
-        self.reloads = 0
         if assistant is None:
             self._try_load()
 
@@ -84,10 +83,8 @@ class ServingAssistant:
         if self._embedder is None:
             self._embedder = build_embedder(self.settings)
         old = self._assistant
-        self._assistant = Assistant(self.settings, embedder=self._embedder, backend=old.backend if old else None)
+        self._assistant = Assistant(self.settings, embedder=self._embedder, backend=old.backend if old else None, store=self._store)
         self._error = None
-        if old is not None:
-            self.reloads += 1
 
     def reload(self) -> "Assistant":
         """Load the index as it is now (after an ingest in this process)."""

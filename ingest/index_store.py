@@ -261,7 +261,7 @@ class IndexStore:
             for name in self.collection_names():
                 if name.startswith(COLLECTION_PREFIX):
                     self.call(self.client.delete_collection, name)
-            if self._has_meta():
+            if META_COLLECTION in self._all_collection_names():
                 self.call(self.client.delete_collection, META_COLLECTION)
             self._meta_collection = None
             return
@@ -273,9 +273,6 @@ class IndexStore:
         SharedSystemClient.clear_system_cache()  # chromadb keeps one system per path: forget the damaged one
         shutil.rmtree(self.root / "chroma", ignore_errors=True)
         self.state_path.unlink(missing_ok=True)
-
-    def _has_meta(self) -> bool:
-        return META_COLLECTION in [c.name for c in self.call(self.client.list_collections)]
 
     def read_state(self) -> IndexState | None:
         text = self._read_blob(STATE_FILE)
@@ -290,9 +287,12 @@ class IndexStore:
     def write_state(self, state: IndexState) -> None:
         self._write_blob(STATE_FILE, state.model_dump_json(indent=2))
 
+    def _all_collection_names(self) -> list[str]:
+        return [c.name if hasattr(c, "name") else str(c) for c in self.call(self.client.list_collections)]
+
     def collection_names(self) -> list[str]:
-        names = [c.name if hasattr(c, "name") else str(c) for c in self.call(self.client.list_collections)]
-        return [n for n in names if n != META_COLLECTION]
+        """The index's collections (not the server mode's blob collection)."""
+        return [n for n in self._all_collection_names() if n != META_COLLECTION]
 
     def create_collection(self, name: str, embedder: Embedder | None, model_id: str):
         if name in self.collection_names():
@@ -353,4 +353,4 @@ def _bound_timeout(client: Any, seconds: float) -> None:
 
 
 def _is_not_found(exc: Exception) -> bool:
-    return type(exc).__name__ in ("NotFoundError",) or "not found" in str(exc).casefold()
+    return type(exc).__name__ == "NotFoundError" or "not found" in str(exc).casefold()
