@@ -14,19 +14,19 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant.compose import SentenceEmbeddings, answer_units, citation_for, quote_block, render_extractive
-from assistant.conversation import ResolvedQuestion, resolve_follow_up
+from assistant.understanding.conversation import ResolvedQuestion, resolve_follow_up
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
-from assistant.goal_areas import GoalAreaResolver, ref
-from assistant.language import Language, detect_language
+from assistant.understanding.goal_areas import GoalAreaResolver, ref
+from assistant.understanding.language import Language, detect_language
 from assistant.mapper import GoalAreaMapper, is_work_description, render_mapping
-from assistant.messages import message
+from core.strings import message
 from assistant.models import Answer, GoalAreaRef, Timings, Turn
-from assistant.retrieval import CrossEncoderReranker, HybridSearcher, LoadedIndex, RetrievalFilters, RetrievalResult
+from assistant.retrieval.searcher import CrossEncoderReranker, HybridSearcher, LoadedIndex, RetrievalFilters, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
-from ingest.embedders import Embedder, build_embedder
-from ingest.index_store import IndexStore
-from ingest.settings import Settings
+from core.embedders import Embedder, build_embedder
+from store.index_store import IndexStore
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.generate import Verification

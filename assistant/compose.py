@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.models import Citation, GoalAreaRef
-from assistant.retrieval import RetrievedChunk
-from ingest.embedders import Embedder
-from ingest.models import Chunk, GoalAreaModel
-from ingest.text import shared_token_count, split_sentences, tokenize
+from assistant.retrieval.searcher import RetrievedChunk
+from core.embedders import Embedder
+from core.models import Chunk, GoalAreaModel
+from core.text import shared_token_count, split_sentences, tokenize
 
 LIST_LINE = re.compile(r"^\s*- ")
 

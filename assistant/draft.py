@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 from assistant.compose import answer_units, citation_for, sdg_list
 from assistant.mapper import GoalAreaMapper, GoalAreaScore
 from assistant.models import Citation
-from assistant.retrieval import RetrievalFilters
-from ingest.models import DocumentKind
-from ingest.text import split_sentences
+from assistant.retrieval.searcher import RetrievalFilters
+from core.models import DocumentKind
+from core.text import split_sentences
 
 DRAFT_INTENT = re.compile(  # the noun may end a compound: "intranätstext", "projektansökan"
     r"\b(skriv|formulera|författa|ta fram|gör)\b[^?]{0,60}(text|stycke|inlägg|pressmeddelande|utkast|ansökan|mejl|notis|"

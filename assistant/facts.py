@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compose import Unit, citation_for, quote_block, split_units
-from assistant.goal_areas import GoalAreaResolver, ref
+from assistant.understanding.goal_areas import GoalAreaResolver, ref
 from assistant.models import Citation, GoalAreaRef
-from ingest.models import Chunk, GoalArea, GoalAreaModel, MainArea
-from ingest.text import normalise_name
+from core.models import Chunk, GoalArea, GoalAreaModel, MainArea
+from core.text import normalise_name
 
 SDG_TERMS = re.compile(
     r"\b(sdg\w*|agenda\s*2030\w*(?:-mål\w*)?|globala?\s+mål\w*|global\s+goals?|hållbarhetsmål\w*|fn:?s?\s+(?:globala\s+)?mål\w*|"

@@ -15,9 +15,9 @@ import numpy as np
 
 from assistant.compose import header_lines, split_units
 from assistant.models import Answer, Citation
-from assistant.retrieval import RetrievedChunk
-from ingest.settings import Settings
-from ingest.text import shared_token_count, split_sentences, tokenize
+from assistant.retrieval.searcher import RetrievedChunk
+from core.settings import Settings
+from core.text import shared_token_count, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant, QuestionState

@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 
 from assistant.compose import answer_units, citation_for, quote_block
 from assistant.models import Citation
-from assistant.retrieval import RetrievalFilters
-from ingest.models import DocumentKind, GoalArea
+from assistant.retrieval.searcher import RetrievalFilters
+from core.models import DocumentKind, GoalArea
 
 
 # "Jag jobbar som ...", "I work as ...": the framing says it is work, not which work; it is not evidence.

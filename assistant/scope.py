@@ -20,10 +20,10 @@ from importlib import resources
 
 import numpy as np
 
-from ingest.embedders import Embedder
-from ingest.models import Chunk
-from ingest.settings import Settings
-from ingest.text import words
+from core.embedders import Embedder
+from core.models import Chunk
+from core.settings import Settings
+from core.text import words
 
 TOKEN = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|[\"“”'(]\s*)$")

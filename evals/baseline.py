@@ -17,14 +17,14 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.compose import SentenceEmbeddings, answer_units, render_extractive
-from assistant.language import detect_language
+from assistant.understanding.language import detect_language
 from assistant.models import Answer, Timings, Turn
-from ingest.embedders import Embedder
-from ingest.index_store import ChromaEmbeddingFunction
+from core.embedders import Embedder
+from store.index_store import ChromaEmbeddingFunction
 from ingest.loaders import PAGE_MARKER, load_document
 from ingest.manifest import discover_files, load_manifest
-from ingest.models import Chunk
-from ingest.settings import Settings
+from core.models import Chunk
+from core.settings import Settings
 
 HEADING = re.compile(r"(?m)^#{1,6}\s+(.*?)\s*$")
 
@@ -87,7 +87,7 @@ class BaselinePipeline:
         vector = self.embedder.embed_queries_array([question])[0]
         ids = self.rank(question, self.k)
         t1 = time.perf_counter()
-        from assistant.retrieval import RetrievedChunk
+        from assistant.retrieval.searcher import RetrievedChunk
 
         hits = [RetrievedChunk(self.chunks[i].chunk, 0.0) for i in ids]
         units = answer_units(question, vector, hits, self.sentences)

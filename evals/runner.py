@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.chain import Assistant
-from assistant.conversation import resolve_follow_up
-from assistant.language import detect_language
+from assistant.understanding.conversation import resolve_follow_up
+from assistant.understanding.language import detect_language
 from assistant.models import Answer, Turn
 from evals.golden import GoldenItem
 

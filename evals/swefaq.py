@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.fusion import reciprocal_rank_fusion
+from assistant.retrieval.fusion import reciprocal_rank_fusion
 from evals.metrics import ndcg_at, recall_at, reciprocal_rank
-from ingest.embedders import Embedder
-from ingest.keyword_index import KeywordIndex
+from core.embedders import Embedder
+from store.keyword_index import KeywordIndex
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "swefaq"
 PUBLISHED_NDCG10 = {"multilingual-e5-small": 0.687, "all-MiniLM-L6-v2": 0.411}  # SOURCE.md of the data
@@ -64,7 +64,7 @@ def dense_rankings(embedder: Embedder, data: SweFaqSplit) -> tuple[list[list[int
 
 
 def keyword_rankings(data: SweFaqSplit) -> list[list[int]]:
-    from ingest.models import Chunk, DocumentKind
+    from core.models import Chunk, DocumentKind
 
     chunks = [Chunk(chunk_id=str(i), document_id="swefaq", document_title="", kind=DocumentKind.other, section_path=[], pages=[], ordinal=i, text=a) for i, a in enumerate(data.answers)]
     index = KeywordIndex.build(chunks)

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ingest.models import Block, Chunk, GoalAreaLink, ParsedDocument
+from core.models import Block, Chunk, GoalAreaLink, ParsedDocument
 from ingest.structure import GoalAreaLinker
-from ingest.text import SENTENCE_SPLIT
+from core.text import SENTENCE_SPLIT
 
 
 

@@ -7,7 +7,7 @@ import logging
 import re
 from pathlib import Path
 
-from ingest.models import DocumentMeta, LoadedDocument, Page
+from core.models import DocumentMeta, LoadedDocument, Page
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ingest.models import DocumentKind, DocumentMeta
+from core.models import DocumentKind, DocumentMeta
 
 log = logging.getLogger(__name__)
 

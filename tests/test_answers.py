@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.language import detect_language
+from assistant.understanding.language import detect_language
 from assistant.models import Turn
 
 HOUSING = "Tillgång till fullgoda, säkra och ekonomiskt överkomliga bostäder för alla"

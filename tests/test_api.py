@@ -99,7 +99,7 @@ def test_bad_input_gets_a_clear_4xx(client, path, payload, status):
 
 
 def test_not_json_and_no_index(tmp_path):
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     with TestClient(create_app(Settings(data_dir=tmp_path / "none"))) as c:
         assert c.get("/health").json()["status"] == "no_index"

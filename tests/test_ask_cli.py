@@ -8,7 +8,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from cli.main import app
 from tests.conftest import settings_env
 
 KEYS = {"question", "answer", "refused", "language", "goal_areas", "citations", "timings_ms"}
@@ -44,7 +44,7 @@ def test_ask_json_single(indexed_settings):
 def test_ask_json_lines_from_stdin_in_order_with_logs_on_stderr(indexed_settings):
     questions = ["Hur följs handlingsplanen upp?", "", "What is the weather in Paris?", "Vad betyder mål 4?"]
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "--json", "-"],
+        [sys.executable, "-m", "cli.main", "ask", "--json", "-"],
         input="\n".join(questions) + "\n",
         capture_output=True,
         text=True,

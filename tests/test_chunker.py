@@ -4,7 +4,7 @@ import pytest
 
 from ingest.chunker import ChunkerConfig, chunk_document, pack_blocks
 from ingest.loaders import load_document
-from ingest.models import Block, DocumentKind, DocumentMeta
+from core.models import Block, DocumentKind, DocumentMeta
 from ingest.sections import parse_sections
 from ingest.structure import GoalAreaLinker, parse_goal_area_model
 from tests.conftest import CORPUS, PROGRAMME_ID

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from cli.main import app
 from tests.conftest import settings_env
 
 runner = CliRunner()

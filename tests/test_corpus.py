@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ingest.manifest import discover_files, load_manifest
-from ingest.models import DocumentKind
+from core.models import DocumentKind
 from tests.conftest import CORPUS, PROGRAMME_ID, SHARED_SOURCE
 
 

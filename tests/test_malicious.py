@@ -11,7 +11,7 @@ import pytest
 from assistant.chain import Assistant
 from ingest.injection import instruction_like
 from ingest.pipeline import Indexer
-from ingest.settings import Settings
+from core.settings import Settings
 from tests.conftest import CORPUS, FIXTURES, RunningApp
 from tests.fixtures.pdfs import write_pdf
 from ui.api import create_app

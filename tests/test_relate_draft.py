@@ -7,10 +7,10 @@ import re
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from cli.main import app
 from assistant.draft import DraftRequest, is_draft_request
 from assistant.generate import verify_draft
-from assistant.language import detect_language
+from assistant.understanding.language import detect_language
 from assistant.mapper import is_work_description
 from tests.conftest import ROOT
 

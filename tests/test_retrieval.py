@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.fusion import reciprocal_rank_fusion
-from assistant.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, RetrievalFilters
-from ingest.models import DocumentKind
+from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.retrieval.searcher import DenseRetriever, HybridRetriever, KeywordRetriever, RetrievalFilters
+from core.models import DocumentKind
 
 HOUSING = "Tillgång till fullgoda, säkra och ekonomiskt överkomliga bostäder för alla"
 

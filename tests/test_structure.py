@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import load_document
-from ingest.models import DocumentKind, DocumentMeta
+from core.models import DocumentKind, DocumentMeta
 from ingest.sections import parse_sections
 from ingest.structure import GoalAreaLinker, StructureError, load_sdg_goals, parse_goal_area_model, parse_sdg_numbers
 from tests.conftest import CORPUS, FIXTURES, PROGRAMME_ID, SHARED_SOURCE

@@ -20,10 +20,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Answer, Turn
-from assistant.retrieval import RetrievalFilters
-from assistant.serving import ServingAssistant
-from ingest.index_store import IndexNotReadyError
-from ingest.settings import Settings
+from assistant.retrieval.searcher import RetrievalFilters
+from ui.serving import ServingAssistant
+from store.index_store import IndexNotReadyError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def create_app(settings: Settings | None = None, assistant=None, startup_s: floa
     def relate(req: RelateRequest) -> dict:
         a = serving.current()
         check_length(req.text)
-        from assistant.language import detect_language
+        from assistant.understanding.language import detect_language
 
         with lock:
             return a.mapper.map(req.text, detect_language(req.text)).contract()

@@ -14,7 +14,7 @@ from typing import Callable
 import gradio as gr
 
 from assistant.models import Answer, Turn
-from ingest.index_store import IndexNotReadyError, IndexUnavailableError
+from store.index_store import IndexNotReadyError, IndexUnavailableError
 
 # The UN's official SDG colours.
 SDG_COLOURS = {

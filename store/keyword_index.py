@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from ingest.models import Chunk
-from ingest.text import tokenize
+from core.models import Chunk
+from core.text import tokenize
 
 
 @dataclass

@@ -28,9 +28,9 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
 
-from ingest.embedders import Embedder
-from ingest.models import DocumentKind, GoalAreaModel
-from ingest.settings import Settings
+from core.embedders import Embedder
+from core.models import DocumentKind, GoalAreaModel
+from core.settings import Settings
 
 COLLECTION_PREFIX = "hallbar_g"
 STATE_FILE = "index_state.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 
 class EmbedderError(RuntimeError):

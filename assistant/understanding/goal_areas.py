@@ -11,9 +11,9 @@ from typing import Literal
 import numpy as np
 
 from assistant.models import GoalAreaRef
-from ingest.embedders import Embedder
-from ingest.models import GoalArea, GoalAreaModel, MainArea
-from ingest.text import ENGLISH_STOP_WORDS, SWEDISH_STOP_WORDS, shared_token_count, stem_word, stems, tokenize, words
+from core.embedders import Embedder
+from core.models import GoalArea, GoalAreaModel, MainArea
+from core.text import ENGLISH_STOP_WORDS, SWEDISH_STOP_WORDS, shared_token_count, stem_word, stems, tokenize, words
 
 
 @dataclass

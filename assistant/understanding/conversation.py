@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.goal_areas import GoalAreaResolver
+from assistant.understanding.goal_areas import GoalAreaResolver
 from assistant.models import Turn
-from ingest.models import GoalArea
+from core.models import GoalArea
 
 FOLLOW_UP_CUE = re.compile(
     r"^\s*(och|men|samt|också|än|då|and|but|also|what about|how about|hur är det med|vad gäller)\b"

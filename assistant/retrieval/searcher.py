@@ -12,15 +12,15 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict
 
-from assistant.fusion import reciprocal_rank_fusion
-from ingest.embedders import Embedder
-from ingest.index_store import IndexNotReadyError, IndexState, IndexStore, IndexUnavailableError
-from ingest.keyword_index import KeywordIndex
-from ingest.models import Chunk, DocumentKind, GoalAreaModel
-from ingest.settings import Settings
+from assistant.retrieval.fusion import reciprocal_rank_fusion
+from core.embedders import Embedder
+from store.index_store import IndexNotReadyError, IndexState, IndexStore, IndexUnavailableError
+from store.keyword_index import KeywordIndex
+from core.models import Chunk, DocumentKind, GoalAreaModel
+from core.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.goal_areas import GoalAreaResolver
+    from assistant.understanding.goal_areas import GoalAreaResolver
 
 RetrieverName = Literal["keyword", "dense", "fused", "reranked"]
 

@@ -18,8 +18,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from ingest.index_store import IndexNotReadyError, IndexStore
-from ingest.settings import Settings
+from store.index_store import IndexNotReadyError, IndexStore
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -78,7 +78,7 @@ class ServingAssistant:
 
     def _load(self) -> None:
         from assistant.chain import Assistant
-        from ingest.embedders import build_embedder
+        from core.embedders import build_embedder
 
         if self._embedder is None:
             self._embedder = build_embedder(self.settings)
