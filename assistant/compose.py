@@ -10,8 +10,10 @@ import numpy as np
 
 from assistant.models import Citation, GoalAreaRef
 from assistant.retrieval.searcher import RetrievedChunk
+from core.citations import page_label
 from core.embedders import Embedder
 from core.models import Chunk, GoalAreaModel
+from core.strings import message
 from core.text import shared_token_count, split_sentences, tokenize
 
 LIST_LINE = re.compile(r"^\s*- ")
@@ -58,7 +60,9 @@ class SentenceEmbeddings:
         return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
-def score_units(question: str, question_vector: np.ndarray, units: list[Unit], embeddings: SentenceEmbeddings) -> list[Unit]:
+def score_units(
+    question: str, question_vector: np.ndarray, units: list[Unit], embeddings: SentenceEmbeddings
+) -> list[Unit]:
     """Meaning (embedding similarity) and shared words with the question, with a prior for better-ranked chunks.
     The weights were set on the golden set's key facts (see README, "Answer composition")."""
     if not units:
@@ -110,14 +114,15 @@ def sdg_list(model: GoalAreaModel, numbers: list[int], language: str) -> str:
     return ", ".join(f"{n} {model.sdg_goals[n].name(language)}" for n in numbers)
 
 
-def header_lines(model: GoalAreaModel | None, goal_areas: list[GoalAreaRef], language: str, section_hint: Chunk | None) -> list[str]:
+def header_lines(
+    model: GoalAreaModel | None, goal_areas: list[GoalAreaRef], language: str, section_hint: Chunk | None
+) -> list[str]:
     if model and goal_areas:
-        label = "Målområde" if language == "sv" else "Goal area"
-        sdg_label = "Agenda 2030-mål" if language == "sv" else "SDGs"
+        label, sdg_label = message("label_goal_area", language), message("label_sdgs", language)
         return [f"**{label}:** {ga.name} · {sdg_label}: {sdg_list(model, ga.sdgs, language)}" for ga in goal_areas]
     if section_hint is not None and section_hint.section_path:
-        label = "Avsnitt" if language == "sv" else "Section"
-        page = f" (s. {section_hint.page})" if language == "sv" and section_hint.page else (f" (p. {section_hint.page})" if section_hint.page else "")
+        page = f" ({page_label(section_hint.page, language)})" if section_hint.page else ""
+        label = message("label_section", language)
         return [f"**{label}:** {section_hint.section_path[-1]}, {section_hint.document_title}{page}"]
     return []
 
@@ -147,7 +152,7 @@ def render_extractive(
 ) -> tuple[str, list[Citation]]:
     """Header, a short lead and the quoted units, each followed by its marker; citations numbered in order."""
     citations = [citation_for(n, u.chunk, u.text) for n, u in enumerate(units, start=1)]
-    intro = "Programmet säger:" if language == "sv" else "The programme says (quoted in Swedish):"
+    intro = message("quotes_intro", language)
     parts = header_lines(model, goal_areas, language, units[0].chunk if units else None)
     parts += [intro] + [quote_block(u.text, c.n) for u, c in zip(units, citations)]
     return "\n\n".join(parts), citations

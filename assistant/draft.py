@@ -9,17 +9,25 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from assistant.compose import answer_units, citation_for, sdg_list
+from assistant.compose import SentenceEmbeddings, answer_units, citation_for, sdg_list
 from assistant.mapper import GoalAreaMapper, GoalAreaScore
 from assistant.models import Citation
-from assistant.retrieval.searcher import RetrievalFilters
-from core.models import DocumentKind
+from assistant.retrieval.filters import RetrievalFilters
+from assistant.retrieval.retrievers import SearcherRetriever
+from assistant.understanding.goal_areas import GoalAreaResolver
+from assistant.verify import verify_draft
+from core.citations import source_line
+from core.models import Chunk, DocumentKind
+from core.strings import message
 from core.text import split_sentences
+from store.loaded_index import LoadedIndex
 
 DRAFT_INTENT = re.compile(  # the noun may end a compound: "intranätstext", "projektansökan"
-    r"\b(skriv|formulera|författa|ta fram|gör)\b[^?]{0,60}(text|stycke|inlägg|pressmeddelande|utkast|ansökan|mejl|notis|"
+    r"\b(skriv|formulera|författa|ta fram|gör)\b[^?]{0,60}"
+    r"(text|stycke|inlägg|pressmeddelande|utkast|ansökan|mejl|notis|"
     r"affisch|sammanfattning|ingress|meningar)"
-    r"|\b(write|draft|compose|prepare)\b[^?]{0,60}(text|paragraph|post|press release|draft|application|e-?mail|summary|blurb|"
+    r"|\b(write|draft|compose|prepare)\b[^?]{0,60}"
+    r"(text|paragraph|post|press release|draft|application|e-?mail|summary|blurb|"
     r"notice|poster|sentences|intro)",
     re.IGNORECASE,
 )
@@ -32,8 +40,6 @@ AUDIENCES = [
     (re.compile(r"nyanställd|new staff|new employees", re.I), ("nyanställda", "new staff")),
     (re.compile(r"affisch|poster", re.I), ("en affisch", "a poster")),
 ]
-QUOTED = re.compile(r"[”“\"«]([^”“\"«»]{8,}?)[”“\"»]")
-SDG_LIST = re.compile(r"\b(mål(?:en)?|SDGs?|goals?)\s+((?:\d{1,2}(?:\s*,\s*|\s+och\s+|\s+and\s+)?)+)", re.IGNORECASE)
 
 
 def is_draft_request(text: str) -> bool:
@@ -60,7 +66,7 @@ class DraftRequest:
     notes: list[str] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, text: str, language: str, audience: str | None = None, words: int | None = None) -> "DraftRequest":
+    def parse(cls, text: str, language: str, audience: str | None = None, words: int | None = None) -> DraftRequest:
         if words is None and (m := WORDS.search(text)):
             words = int(m.group(1))
         if audience is None:
@@ -68,109 +74,122 @@ class DraftRequest:
         return cls(topic=text.strip(), language=language, audience=audience, words=words)
 
 
+class _Citations:
+    """The draft's citations, numbered in order of first use; a quote cited twice keeps its number."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def cite(self, chunk: Chunk, text: str) -> Citation:
+        existing = next((c for c in self.items if c.quote == text and c.chunk_id == chunk.chunk_id), None)
+        if existing:
+            return existing
+        self.items.append(citation_for(len(self.items) + 1, chunk, text))
+        return self.items[-1]
+
+
 class DraftWriter:
-    def __init__(self, assistant):
-        self.a = assistant
-        self.mapper = GoalAreaMapper(assistant)
+    def __init__(
+        self,
+        mapper: GoalAreaMapper,
+        retriever: SearcherRetriever,
+        sentences: SentenceEmbeddings,
+        index: LoadedIndex,
+        resolver: GoalAreaResolver | None,
+        backend=None,
+    ):
+        self.mapper = mapper
+        self.retriever = retriever
+        self.sentences = sentences
+        self.index = index
+        self.resolver = resolver
+        self.backend = backend
 
     def draft(self, request: DraftRequest) -> DraftResult:
-        a = self.a
         mapping = self.mapper.map(request.topic, request.language)
         areas = mapping.goal_areas if mapping.confident else []
-        vector = a.embedder.embed_queries_array([request.topic])[0]
-        citations: list[Citation] = []
-
-        def cite(chunk, text: str) -> Citation:
-            existing = next((c for c in citations if c.quote == text and c.chunk_id == chunk.chunk_id), None)
-            if existing:
-                return existing
-            citations.append(citation_for(len(citations) + 1, chunk, text))
-            return citations[-1]
-
-        quotes: list[Citation] = []
-        statements = {ga.sdg_statement for ga in (a.index.goal_model.goal_areas if a.index.goal_model else [])}
-        for ga in areas[:2]:  # the goal area's SDG line is already in the sheet's goal-area list
-            hits = a.searcher.search(request.topic, k=4, language=request.language, filters=RetrievalFilters(goal_area=ga.name)).hits
-            units = answer_units(request.topic, vector, hits, a.sentences, max_units=3)
-            quotes += [cite(u.chunk, u.text) for u in [u for u in units if u.text not in statements][:2]]
-        if not quotes:
-            hits = a.searcher.search(request.topic, language=request.language).hits
-            quotes += [cite(u.chunk, u.text) for u in answer_units(request.topic, vector, hits, a.sentences, max_units=2)]
-        vision = self._vision(cite)
-        if a.backend is not None:
+        citations = _Citations()
+        quotes = self._quotes(request, areas, citations)
+        vision = self._vision(citations)
+        if self.backend is not None:
             generated = self._generate(request, areas, quotes, vision)
             if generated is not None:
                 text, corrections = generated
-                return DraftResult(markdown=text, generated=True, goal_areas=areas, citations=citations, corrections=corrections)
-        return DraftResult(markdown=self._fact_sheet(request, areas, quotes, vision), generated=False, goal_areas=areas, citations=citations)
+                return DraftResult(
+                    markdown=text, generated=True, goal_areas=areas, citations=citations.items, corrections=corrections
+                )
+        sheet = self._fact_sheet(request, areas, quotes, vision)
+        return DraftResult(markdown=sheet, generated=False, goal_areas=areas, citations=citations.items)
 
     # -- pieces -----------------------------------------------------------------------------------
-    def _programme(self):
-        docs = [d for d in self.a.index.state.documents.values() if d.kind == DocumentKind.programme]
-        return docs[0] if docs else None
+    def _quotes(self, request: DraftRequest, areas: list[GoalAreaScore], citations: _Citations) -> list[Citation]:
+        """Up to two quotes from each of the first two goal areas, or from the whole corpus without one."""
+        topic, language = request.topic, request.language
+        vector = self.sentences.embedder.embed_queries_array([topic])[0]
+        model = self.index.goal_model
+        statements = {ga.sdg_statement for ga in (model.goal_areas if model else [])}
+        quotes: list[Citation] = []
+        for ga in areas[:2]:  # the goal area's SDG line is already in the sheet's goal-area list
+            hits = self.retriever.results(topic, language, filters=RetrievalFilters(goal_area=ga.name), k=4).hits
+            units = answer_units(topic, vector, hits, self.sentences, max_units=3)
+            quotes += [citations.cite(u.chunk, u.text) for u in [u for u in units if u.text not in statements][:2]]
+        if not quotes:
+            hits = self.retriever.results(topic, language).hits
+            quotes += [
+                citations.cite(u.chunk, u.text) for u in answer_units(topic, vector, hits, self.sentences, max_units=2)
+            ]
+        return quotes
 
-    def _vision(self, cite) -> Citation | None:
+    def _vision(self, citations: _Citations) -> Citation | None:
         """The programme's målbild: the first sentence of the section whose heading names it."""
-        for chunk in self.a.index.chunks.values():
-            if chunk.kind == DocumentKind.programme and chunk.section_path and chunk.section_path[-1].casefold().startswith("målbild"):
+        for chunk in self.index.chunks.values():
+            if (
+                chunk.kind == DocumentKind.programme
+                and chunk.section_path
+                and chunk.section_path[-1].casefold().startswith("målbild")
+            ):
                 first = split_sentences(chunk.text.split("\n\n")[0])[0]
-                return cite(chunk, first)
+                return citations.cite(chunk, first)
         return None
 
-    def _fact_sheet(self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], vision: Citation | None) -> str:
-        model = self.a.index.goal_model
-        sv = request.language == "sv"
-        doc = self._programme()
+    def _fact_sheet(
+        self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], vision: Citation | None
+    ) -> str:
+        language = request.language
+        doc = self.index.programme_document()
         title = doc.title if doc else "Program för social hållbarhet"
-        adopted = f", antaget {doc.year}" if doc and doc.year and sv else (f", adopted {doc.year}" if doc and doc.year else "")
-        lines = [f"## {'Faktaunderlag' if sv else 'Fact sheet'}: {request.topic}", ""]
-        target = []
-        if request.audience:
-            target.append(f"för {request.audience}" if sv else f"for {request.audience}")
-        if request.words:
-            target.append(f"cirka {request.words} ord" if sv else f"about {request.words} words")
-        lines.append(
-            (f"*Underlag {', '.join(target)}. " if sv else f"*Material {', '.join(target)}. ") if target else "*"
-        )
-        lines[-1] += (
-            f"Citaten är ordagranna ur {title} (Västerås stad{adopted}); ändra inte i dem.*"
-            if sv
-            else f"Quotes are verbatim from {title} (Västerås stad{adopted}), in Swedish; do not edit them.*"
-        )
-        lines += ["", f"### {'Målområden och globala mål' if sv else 'Goal areas and SDGs'}", ""]
-        if areas and model:
-            for ga in areas:
-                lines.append(f"- **{ga.name}** ({'huvudområde' if sv else 'main area'}: {ga.main_area}) · Agenda 2030: {sdg_list(model, ga.sdgs, request.language)}")
-        else:
-            lines.append("- " + ("Ämnet hör inte tydligt till något målområde." if sv else "The topic belongs to no goal area clearly."))
-        lines += ["", f"### {'Citat att använda' if sv else 'Quotes to use'}", ""]
+        adopted = message("draft_adopted", language, year=doc.year) if doc and doc.year else ""
+        lines = [f"## {message('draft_title', language)}: {request.topic}", "", _sheet_note(request, title, adopted)]
+        lines += ["", f"### {message('draft_goal_areas', language)}", ""]
+        lines += _goal_area_lines(self.index.goal_model, areas, language)
+        lines += ["", f"### {message('draft_quotes', language)}", ""]
         for c in quotes:
-            lines.append(f"> ”{c.quote}” — {c.document}, {c.section.split(' > ')[-1]}, s. {c.page} [{c.n}]")
-            lines.append("")
-        lines += [f"### {'Programmets namn och målbild' if sv else 'The programme’s name and vision'}", ""]
-        lines.append(f"- {'Namn' if sv else 'Name'}: *{title}* (Västerås stad{adopted})")
+            lines += [f"> ”{c.quote}” — {source_line(c.document, c.section, c.page, language)} [{c.n}]", ""]
+        lines += [f"### {message('draft_name_vision', language)}", ""]
+        lines.append(f"- {message('draft_name', language)}: *{title}* (Västerås stad{adopted})")
         if vision:
-            lines.append(f"- {'Målbild' if sv else 'Vision'}: ”{vision.quote}” [{vision.n}]")
-        lines += ["", f"### {'Förslag på formuleringar (citat markerade med citattecken)' if sv else 'Suggested phrasings (quotes marked)'}", ""]
-        if areas and model:
+            lines.append(f"- {message('draft_vision', language)}: ”{vision.quote}” [{vision.n}]")
+        lines += ["", f"### {message('draft_phrasings', language)}", ""]
+        if areas and self.index.goal_model:
             ga = areas[0]
-            numbers = ", ".join(map(str, ga.sdgs))
+            sdgs = ", ".join(map(str, ga.sdgs))
             lines.append(
-                f"- Arbetet bidrar till målområdet *{ga.name}* i Västerås stads {title.lower()}, som är kopplat till de globala målen {numbers} i Agenda 2030."
-                if sv
-                else f"- The work contributes to the goal area *{ga.name}* of Västerås stad's {title}, linked to SDGs {numbers} of Agenda 2030."
+                "- "
+                + message(
+                    "draft_contributes", language, name=ga.name, title=title, title_lower=title.lower(), sdgs=sdgs
+                )
             )
         for c in quotes[:2]:
-            lines.append(f"- {'I programmet står det att' if sv else 'The programme states that'} ”{c.quote}” [{c.n}]")
+            lines.append(f"- {message('draft_states', language)} ”{c.quote}” [{c.n}]")
         return "\n".join(lines).strip() + "\n"
 
-    def _generate(self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], vision: Citation | None):
-        from assistant.generate import verify_draft
-
+    def _generate(
+        self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], vision: Citation | None
+    ):
         sv = request.language == "sv"
-        model = self.a.index.goal_model
         facts = "\n".join(f"- {ga.name}: Agenda 2030-mål {', '.join(map(str, ga.sdgs))}" for ga in areas)
-        passages = "\n".join(f"[{c.n}] {c.quote}" for c in quotes + ([vision] if vision else []))
+        sources = quotes + ([vision] if vision else [])
+        passages = "\n".join(f"[{c.n}] {c.quote}" for c in sources)
         words = request.words or 120
         system = (
             f"Du skriver texter för Västerås stad. Skriv på {'svenska' if sv else 'engelska'}, cirka {words} ord"
@@ -179,9 +198,31 @@ class DraftWriter:
         )
         human = f"Ämne: {request.topic}\n\nMålområden:\n{facts or '-'}\n\nCitat:\n{passages}"
         try:
-            raw = self.a.backend.generate([("system", system), ("human", human)])
+            raw = self.backend.generate([("system", system), ("human", human)])
         except Exception:
             return None
-        sources = [c.quote for c in quotes + ([vision] if vision else [])]
-        text, corrections = verify_draft(raw, sources, model, self.a.resolver, len(quotes) + (1 if vision else 0))
+        text, corrections = verify_draft(
+            raw, [c.quote for c in sources], self.index.goal_model, self.resolver, len(sources)
+        )
         return (text, corrections) if text.strip() else None
+
+
+def _sheet_note(request: DraftRequest, title: str, adopted: str) -> str:
+    """The italic note under the sheet's title: for whom, how long, and that the quotes are verbatim."""
+    language = request.language
+    target = []
+    if request.audience:
+        target.append(message("draft_for", language, audience=request.audience))
+    if request.words:
+        target.append(message("draft_words", language, words=request.words))
+    lead = message("draft_material", language, target=", ".join(target)) if target else ""
+    return f"*{lead}{message('draft_verbatim', language, title=title, adopted=adopted)}*"
+
+
+def _goal_area_lines(model, areas: list[GoalAreaScore], language: str) -> list[str]:
+    if not (areas and model):
+        return ["- " + message("draft_no_area", language)]
+    label = message("label_main_area", language)
+    return [
+        f"- **{ga.name}** ({label}: {ga.main_area}) · Agenda 2030: {sdg_list(model, ga.sdgs, language)}" for ga in areas
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,6 +11,11 @@ class GoalAreaRef(BaseModel):
     name: str
     main_area: str
     sdgs: list[int]
+
+    @classmethod
+    def of(cls, area: Any) -> GoalAreaRef:
+        """The reference to anything that has a goal area's name, main area and SDGs."""
+        return cls(name=area.name, main_area=area.main_area, sdgs=list(area.sdgs))
 
 
 class Citation(BaseModel):

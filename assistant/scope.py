@@ -65,7 +65,9 @@ class ScopeGuard:
         self._examples = embedder.embed_queries_array(self.examples)
         self.vocabulary = {w for c in chunks.values() for w in words(c.indexed_text())}
 
-    def assess(self, question: str, vector: np.ndarray, top_similarity: float, language: str, names_goal_area: bool) -> ScopeDecision:
+    def assess(
+        self, question: str, vector: np.ndarray, top_similarity: float, language: str, names_goal_area: bool
+    ) -> ScopeDecision:
         out = float((self._examples @ np.asarray(vector, dtype=np.float32)).max())
         names = unknown_names(question, self.vocabulary)
         s = self.settings
@@ -74,13 +76,22 @@ class ScopeGuard:
         decision = ScopeDecision(True, "evidence", top_similarity, out, names)
         if names_goal_area:  # a goal area's own topic: only a clear likeness to an out-of-scope request declines
             if out - top_similarity > margin + s.scope_named_extra_contrast:
-                decision.in_scope, decision.reason = False, f"closer to an out-of-scope request ({out:.3f}) than to the documents ({top_similarity:.3f})"
+                decision.in_scope, decision.reason = (
+                    False,
+                    f"closer to an out-of-scope request ({out:.3f}) than to the documents ({top_similarity:.3f})",
+                )
             else:
                 decision.reason = "names a goal area"
         elif top_similarity < floor:
             decision.in_scope, decision.reason = False, f"best passage similarity {top_similarity:.3f} < {floor}"
         elif out - top_similarity > margin:
-            decision.in_scope, decision.reason = False, f"closer to an out-of-scope request ({out:.3f}) than to the documents ({top_similarity:.3f})"
+            decision.in_scope, decision.reason = (
+                False,
+                f"closer to an out-of-scope request ({out:.3f}) than to the documents ({top_similarity:.3f})",
+            )
         elif names:
-            decision.in_scope, decision.reason = False, f"names {len(names)} word(s) the documents never mention"  # no question text in logs
+            decision.in_scope, decision.reason = (
+                False,
+                f"names {len(names)} word(s) the documents never mention",
+            )  # no question text in logs
         return decision

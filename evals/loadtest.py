@@ -12,12 +12,14 @@ import time
 import httpx
 
 from evals.golden import load_golden
-from evals.runner import percentile
+from evals.metrics import percentile
 
 LOOPBACK = ("http://127.0.0.1", "http://localhost", "http://[::1]")
 
 
-async def client_run(client: httpx.AsyncClient, questions: list[str], offset: int, requests: int, latencies: list, errors: list) -> None:
+async def client_run(
+    client: httpx.AsyncClient, questions: list[str], offset: int, requests: int, latencies: list, errors: list
+) -> None:
     for i in range(requests):
         q = questions[(offset + i) % len(questions)]
         kind = ("ask", "relate", "stream")[i % 3]
@@ -45,17 +47,24 @@ async def main(url: str, clients: int, requests: int, timeout: float) -> dict:
     t0 = time.perf_counter()
     async with httpx.AsyncClient(base_url=url, timeout=timeout) as client:
         await asyncio.wait_for(
-            asyncio.gather(*(client_run(client, questions, c * 7, requests, latencies, errors) for c in range(clients))),
+            asyncio.gather(
+                *(client_run(client, questions, c * 7, requests, latencies, errors) for c in range(clients))
+            ),
             timeout=timeout * requests,
         )
     wall = time.perf_counter() - t0
     all_ms = [ms for _, ms in latencies]
     return {
-        "clients": clients, "requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
-        "p50_ms": percentile(all_ms, 0.5), "p95_ms": percentile(all_ms, 0.95),
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "p50_ms": percentile(all_ms, 0.5),
+        "p95_ms": percentile(all_ms, 0.95),
         "ask_p50_ms": percentile([ms for k, ms in latencies if k == "ask"], 0.5),
         "ask_p95_ms": percentile([ms for k, ms in latencies if k == "ask"], 0.95),
-        "requests_per_s": round(len(latencies) / wall, 1), "wall_s": round(wall, 1),
+        "requests_per_s": round(len(latencies) / wall, 1),
+        "wall_s": round(wall, 1),
     }
 
 

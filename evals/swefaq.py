@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.retrieval.fusion import reciprocal_rank_fusion
-from evals.metrics import ndcg_at, recall_at, reciprocal_rank
 from core.embedders import Embedder
+from evals.metrics import ndcg_at, recall_at, reciprocal_rank
 from store.keyword_index import KeywordIndex
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "swefaq"
@@ -66,7 +66,19 @@ def dense_rankings(embedder: Embedder, data: SweFaqSplit) -> tuple[list[list[int
 def keyword_rankings(data: SweFaqSplit) -> list[list[int]]:
     from core.models import Chunk, DocumentKind
 
-    chunks = [Chunk(chunk_id=str(i), document_id="swefaq", document_title="", kind=DocumentKind.other, section_path=[], pages=[], ordinal=i, text=a) for i, a in enumerate(data.answers)]
+    chunks = [
+        Chunk(
+            chunk_id=str(i),
+            document_id="swefaq",
+            document_title="",
+            kind=DocumentKind.other,
+            section_path=[],
+            pages=[],
+            ordinal=i,
+            text=a,
+        )
+        for i, a in enumerate(data.answers)
+    ]
     index = KeywordIndex.build(chunks)
     return [[int(cid) for cid, _ in index.search(q, k=len(data.answers))] for q in data.questions]
 
@@ -84,6 +96,9 @@ def benchmark(embedders: dict[str, tuple[Embedder, str | None]], folder: Path, s
         if published in PUBLISHED_NDCG10:
             row["published_ndcg@10"] = {published: PUBLISHED_NDCG10[published]}
         out["results"][name] = row
-        fused = [[int(i) for i, _ in reciprocal_rank_fusion([[str(x) for x in d[:50]], [str(x) for x in k[:50]]])] for d, k in zip(ranked, keyword)]
+        fused = [
+            [int(i) for i, _ in reciprocal_rank_fusion([[str(x) for x in d[:50]], [str(x) for x in k[:50]]])]
+            for d, k in zip(ranked, keyword)
+        ]
         out["results"][f"fused ({name} + BM25, RRF)"] = _metrics(fused, data)
     return out

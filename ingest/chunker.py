@@ -7,9 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from core.models import Block, Chunk, GoalAreaLink, ParsedDocument
-from ingest.structure import GoalAreaLinker
 from core.text import SENTENCE_SPLIT
-
+from ingest.linker import GoalAreaLinker
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ def load_document(path: Path, meta: DocumentMeta, max_bytes: int = 50 * 1024 * 1
         else:
             pages, fmt = _text_pages(text), "text"
     if not any(p.text.strip() for p in pages):
-        raise DocumentLoadError(path, "no text in file" + (" (scanned PDF? OCR is not supported)" if fmt == "pdf" else ""))
+        raise DocumentLoadError(
+            path, "no text in file" + (" (scanned PDF? OCR is not supported)" if fmt == "pdf" else "")
+        )
     return LoadedDocument(meta=meta, source_path=path, format=fmt, pages=pages, content_hash=digest)
 
 

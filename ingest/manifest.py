@@ -6,11 +6,14 @@ import logging
 import re
 import tomllib
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
+import tomlkit
 from pydantic import ValidationError
 
 from core.models import DocumentKind, DocumentMeta
+from store.backends import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ class Manifest:
         for meta in self.documents:
             if meta.path == rel:
                 return meta
-        doc_id = re.sub(r"[^a-z0-9._-]+", "-", rel.casefold()).strip("-.") or "document"
+        doc_id = document_id_for(rel)
         log.warning("%s: not in %s; indexed as kind 'other' with its file name as title", path, MANIFEST_NAME)
         return DocumentMeta(id=doc_id, path=rel, title=path.stem, kind=DocumentKind.other)
 
@@ -65,5 +68,49 @@ def discover_files(root: Path) -> list[Path]:
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and p.name != MANIFEST_NAME and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        if p.is_file()
+        and p.name != MANIFEST_NAME
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
+
+
+def document_id_for(name: str) -> str:
+    """A safe document id from a file name or path: lower case, letters, digits and . _ - only."""
+    return re.sub(r"[^a-z0-9._-]+", "-", name.casefold()).strip("-.") or "document"
+
+
+def _read_toml(file: Path) -> tomlkit.TOMLDocument:
+    return tomlkit.parse(file.read_text(encoding="utf-8")) if file.exists() else tomlkit.document()
+
+
+def add_entry(root: Path, meta: DocumentMeta) -> None:
+    """Append a document's table to the manifest (written by tomlkit: no title can break the file)."""
+    file = root / MANIFEST_NAME
+    doc = _read_toml(file)
+    documents = doc.get("documents")
+    if documents is None:
+        documents = tomlkit.aot()
+        doc.append("documents", documents)
+    table = tomlkit.table()
+    for key, value in meta.model_dump(exclude_none=True).items():
+        table.add(key, value.value if isinstance(value, Enum) else value)
+    documents.append(table)
+    atomic_write_text(file, tomlkit.dumps(doc))
+
+
+def remove_entry(root: Path, doc_id: str) -> bool:
+    """Remove a document's table from the manifest; False when no table has that id."""
+    file = root / MANIFEST_NAME
+    doc = _read_toml(file)
+    documents = doc.get("documents")
+    if documents is None:
+        return False
+    kept = [t for t in documents if t.get("id") != doc_id]
+    if len(kept) == len(documents):
+        return False
+    remaining = tomlkit.aot()
+    for table in kept:
+        remaining.append(table)
+    doc["documents"] = remaining
+    atomic_write_text(file, tomlkit.dumps(doc))
+    return True

@@ -12,25 +12,31 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
-from ingest.chunker import ChunkerConfig, chunk_document
 from core.embedders import Embedder, build_embedder, embedder_id
-from store.index_store import COLLECTION_PREFIX, IndexedDocument, IndexNotReadyError, IndexState, IndexStore, QuarantinedChunk
-from ingest.injection import SCREEN_VERSION, instruction_like
-from store.keyword_index import KeywordIndex
-from ingest.loaders import DocumentLoadError, load_document
-from ingest.manifest import discover_files, load_manifest
+from core.errors import IndexNotReadyError
 from core.models import Chunk, DocumentKind, GoalAreaModel, LoadedDocument
-from ingest.sections import parse_sections
 from core.settings import Settings
-from ingest.structure import GoalAreaLinker, StructureError, parse_goal_area_model
+from ingest.chunker import ChunkerConfig, chunk_document
+from ingest.goal_area_model import StructureError, parse_goal_area_model
+from ingest.injection import SCREEN_VERSION, screen_chunks
+from ingest.linker import GoalAreaLinker
+from ingest.loaders import DocumentLoadError, load_document
+from ingest.manifest import Manifest, discover_files, load_manifest
+from ingest.sections import parse_sections
+from store.index_store import COLLECTION_PREFIX, IndexStore
+from store.keyword_index import KeywordIndex
+from store.state import IndexedDocument, IndexState, QuarantinedChunk
 
 log = logging.getLogger(__name__)
+ADD_BATCH = 256  # chunks per Chroma add
 
 
 @dataclass
@@ -58,7 +64,9 @@ class IngestReport:
             f"chunks: {self.chunks} ({self.embedded} embedded, {self.reused} reused)",
         ]
         if self.quarantined:
-            lines.append(f"quarantined: {len(self.quarantined)} chunk(s) read as instructions to an AI and are not searchable:")
+            lines.append(
+                f"quarantined: {len(self.quarantined)} chunk(s) read as instructions to an AI and are not searchable:"
+            )
             lines += [f"  - {q}" for q in self.quarantined]
         if self.nothing_changed:
             lines.append("index unchanged: nothing re-embedded")
@@ -66,12 +74,33 @@ class IngestReport:
         return "\n".join(lines)
 
 
+@dataclass
+class GenerationPlan:
+    """Everything the next generation is built from."""
+
+    previous: IndexState | None  # the generation serving now
+    fresh: bool  # nothing of the previous generation may be reused (new embedder or chunker, --rebuild)
+    documents: dict[str, LoadedDocument]  # readable now
+    chunks: list[Chunk]  # their chunks, screened
+    carried: dict[str, IndexedDocument]  # unreadable now: what they had indexed before is kept
+    goal_model: GoalAreaModel | None
+    quarantined: dict[str, list[QuarantinedChunk]]
+
+    @property
+    def generation(self) -> int:
+        return (self.previous.generation if self.previous else 0) + 1
+
+    @property
+    def collection(self) -> str:
+        return f"{COLLECTION_PREFIX}{self.generation}"
+
+
 def embed_hash(model_id: str, text: str) -> str:
-    return hashlib.sha256(f"{model_id}\n{text}".encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(f"{model_id}\n{text}".encode()).hexdigest()[:24]
 
 
 def document_hash(doc: LoadedDocument) -> str:
-    return hashlib.sha256(f"{doc.content_hash}\n{doc.meta.model_dump_json()}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{doc.content_hash}\n{doc.meta.model_dump_json()}".encode()).hexdigest()
 
 
 class LazyEmbedder:
@@ -92,7 +121,9 @@ class LazyEmbedder:
 
 
 class Indexer:
-    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder] | None = None, progress: bool = True):
+    def __init__(
+        self, settings: Settings, embedder_factory: Callable[[], Embedder] | None = None, progress: bool = True
+    ):
         self.settings = settings
         self.store = IndexStore(settings)
         self.embedder = LazyEmbedder(embedder_factory or (lambda: build_embedder(settings)))
@@ -107,13 +138,35 @@ class Indexer:
         report = IngestReport()
         manifest = load_manifest(corpus_dir)
         if rebuild:
-            try:
-                self.store.read_state()
-                self.store.collection_names()
-            except IndexNotReadyError:
-                self.store.wipe_store()  # damaged beyond reading: --rebuild starts from nothing
+            self._wipe_if_damaged()
         state = self.store.read_state()
-        fresh = (
+        fresh = self._must_start_fresh(state, rebuild)
+        docs, failed = self._load_documents(corpus_dir, manifest, report)
+        previous = state.documents if state and not fresh else {}
+        for doc_id, doc in docs.items():
+            old = previous.get(doc_id)
+            (report.unchanged if old and old.content_hash == document_hash(doc) else report.changed).append(doc_id)
+        carried = {d: previous[d] for d in failed if d in previous}
+        report.removed = sorted(set(previous) - set(docs) - set(carried))
+        if state and not fresh and report.nothing_changed:
+            report.quarantined = [q.describe(d.title) for d in state.documents.values() for q in d.quarantined]
+            report.chunks, report.generation = state.chunk_count, state.generation
+        else:
+            plan = self._plan(state, fresh, docs, carried, report)
+            report.generation = self._write_generation(plan, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- reading the corpus -------------------------------------------------------------------------
+    def _wipe_if_damaged(self) -> None:
+        try:
+            self.store.read_state()
+            self.store.collection_names()
+        except IndexNotReadyError:
+            self.store.wipe_store()  # damaged beyond reading: --rebuild starts from nothing
+
+    def _must_start_fresh(self, state: IndexState | None, rebuild: bool) -> bool:
+        return (
             rebuild
             or state is None
             or state.embedder_id != self.model_id
@@ -121,6 +174,10 @@ class Indexer:
             or state.collection not in self.store.collection_names()
         )
 
+    def _load_documents(
+        self, corpus_dir: Path, manifest: Manifest, report: IngestReport
+    ) -> tuple[dict[str, LoadedDocument], set[str]]:
+        """The readable documents by id, and the ids of the files that could not be read."""
         docs: dict[str, LoadedDocument] = {}
         failed: set[str] = set()
         for path in discover_files(corpus_dir):
@@ -137,150 +194,155 @@ class Indexer:
                 continue
             docs[meta.id] = doc
         report.documents = len(docs)
+        return docs, failed
 
-        previous = state.documents if state and not fresh else {}
-        for doc_id, doc in docs.items():
-            old = previous.get(doc_id)
-            (report.unchanged if old and old.content_hash == document_hash(doc) else report.changed).append(doc_id)
-        kept_failed = {d: previous[d] for d in failed if d in previous}
-        report.removed = sorted(set(previous) - set(docs) - set(kept_failed))
-        if state and not fresh and report.nothing_changed:
-            report.quarantined = [q.describe(d.title) for d in state.documents.values() for q in d.quarantined]
-            report.chunks = state.chunk_count
-            report.generation = state.generation
-            report.seconds = time.perf_counter() - started
-            return report
-
-        self.store.drop_unreferenced(keep=_kept_names(state))
+    def _plan(
+        self,
+        state: IndexState | None,
+        fresh: bool,
+        docs: dict[str, LoadedDocument],
+        carried: dict[str, IndexedDocument],
+        report: IngestReport,
+    ) -> GenerationPlan:
+        self.store.drop_unreferenced(keep=state.kept_names() if state else set())
         goal_model, chunks = self._chunk_all(docs, report)
         chunks, quarantined = screen_chunks(chunks)
         report.quarantined = [q.describe(docs[doc_id].meta.title) for doc_id, qs in quarantined.items() for q in qs]
         for line in report.quarantined:
             log.warning("quarantined %s", line)
-        report.generation = self._write_generation(state, fresh, docs, chunks, kept_failed, goal_model, report, quarantined)
-        report.seconds = time.perf_counter() - started
-        return report
+        return GenerationPlan(state, fresh, docs, chunks, carried, goal_model, quarantined)
 
-    def _chunk_all(self, docs: dict[str, LoadedDocument], report: IngestReport) -> tuple[GoalAreaModel | None, list[Chunk]]:
+    def _chunk_all(
+        self, docs: dict[str, LoadedDocument], report: IngestReport
+    ) -> tuple[GoalAreaModel | None, list[Chunk]]:
         parsed = {doc_id: parse_sections(doc) for doc_id, doc in docs.items()}
         goal_model = None
         for doc_id, doc in docs.items():
-            if doc.meta.kind == DocumentKind.programme:
-                try:
-                    goal_model = parse_goal_area_model(parsed[doc_id])
-                except StructureError as exc:
-                    report.errors.append(f"{doc.source_path}: {exc}")
-                if goal_model:
-                    break
+            if doc.meta.kind != DocumentKind.programme:
+                continue
+            try:
+                goal_model = parse_goal_area_model(parsed[doc_id])
+            except StructureError as exc:
+                report.errors.append(f"{doc.source_path}: {exc}")
+            if goal_model:
+                break
         linker = None
         if goal_model:
             linker = GoalAreaLinker(
                 goal_model, self.embedder.get, self.settings.link_min_similarity, self.settings.link_min_margin
             )
-        chunks = [c for doc_id in docs for c in chunk_document(parsed[doc_id], self.chunker, linker)]
-        return goal_model, chunks
+        return goal_model, [c for doc_id in docs for c in chunk_document(parsed[doc_id], self.chunker, linker)]
 
-    def _write_generation(self, state, fresh, docs, chunks, kept_failed, goal_model, report, quarantined) -> int:
-        generation = (state.generation if state else 0) + 1
-        name = f"{COLLECTION_PREFIX}{generation}"
-        old_collection = None
+    # -- writing the generation ---------------------------------------------------------------------
+    def _write_generation(self, plan: GenerationPlan, report: IngestReport) -> int:
+        """Build the plan's generation beside the serving one, then switch the state to it."""
+        old = self._previous_collection(plan)
+        hashes = [embed_hash(self.model_id, c.indexed_text()) for c in plan.chunks]
+        vectors = self._reused_vectors(plan, old, hashes, report)
+        collection = self.store.create_collection(plan.collection, self.embedder.loaded, self.model_id)
+        self._embed_missing(plan.chunks, vectors)
+        self._add_chunks(collection, plan.chunks, vectors, hashes)
+        carried = self._carry_unreadable(plan, old, collection)
+        new_state = self._state(plan, *self._write_blobs(plan, plan.chunks + carried))
+        self.store.write_state(new_state)  # the switch: from here on the new generation serves
+        report.chunks = new_state.chunk_count
+        self.store.drop_unreferenced(keep=new_state.kept_names())
+        return plan.generation
+
+    def _previous_collection(self, plan: GenerationPlan) -> Any:
+        state = plan.previous
         if state and state.collection in self.store.collection_names():
-            old_collection = self.store.get_collection(state.collection, None, state.embedder_id)
+            return self.store.get_collection(state.collection, None, state.embedder_id)
+        return None
 
-        reusable = {}
-        if old_collection is not None and not fresh:
-            got = old_collection.get(include=["embeddings", "metadatas"])
-            for cid, emb, meta in zip(got["ids"], got["embeddings"], got["metadatas"]):
-                reusable[meta.get("embed_hash")] = emb
+    def _reused_vectors(self, plan: GenerationPlan, old: Any, hashes: list[str], report: IngestReport) -> list[Any]:
+        """A vector per chunk where the previous generation has one for the same indexed text; None elsewhere."""
+        reusable: dict[str, Any] = {}
+        if old is not None and not plan.fresh:
+            got = old.get(include=["embeddings", "metadatas"])
+            reusable = {meta.get("embed_hash"): emb for emb, meta in zip(got["embeddings"], got["metadatas"])}
+        vectors: list[Any] = [reusable.get(h) for h in hashes]
+        report.embedded = sum(v is None for v in vectors)
+        report.reused = len(vectors) - report.embedded
+        return vectors
 
-        hashes = [embed_hash(self.model_id, c.indexed_text()) for c in chunks]
-        vectors: list = [reusable.get(h) for h in hashes]
+    def _embed_missing(self, chunks: list[Chunk], vectors: list[Any]) -> None:
         todo = [i for i, v in enumerate(vectors) if v is None]
-        report.reused = len(chunks) - len(todo)
-        report.embedded = len(todo)
-        collection = self.store.create_collection(name, self.embedder.loaded, self.model_id)
-        batch = self.settings.embed_batch_size
         if todo:
-            embedder = self.embedder.get()
-            bar = tqdm(total=len(todo), desc="embedding", unit="chunk", disable=not self.progress)
-            for start in range(0, len(todo), batch):
-                idx = todo[start : start + batch]
-                for i, vec in zip(idx, embedder.embed_passages_array([chunks[i].indexed_text() for i in idx])):
-                    vectors[i] = vec
-                bar.update(len(idx))
-            bar.close()
+            for i, vector in zip(todo, self._embed([chunks[i].indexed_text() for i in todo])):
+                vectors[i] = vector
 
-        for start in range(0, len(chunks), 256):
-            part = range(start, min(start + 256, len(chunks)))
+    def _embed(self, texts: list[str]) -> list[np.ndarray]:
+        embedder, batch = self.embedder.get(), self.settings.embed_batch_size
+        out: list[np.ndarray] = []
+        with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not self.progress) as bar:
+            for start in range(0, len(texts), batch):
+                out.extend(embedder.embed_passages_array(texts[start : start + batch]))
+                bar.update(min(batch, len(texts) - start))
+        return out
+
+    @staticmethod
+    def _add_chunks(collection: Any, chunks: list[Chunk], vectors: list[Any], hashes: list[str]) -> None:
+        for start in range(0, len(chunks), ADD_BATCH):
+            part = range(start, min(start + ADD_BATCH, len(chunks)))
             collection.add(
                 ids=[chunks[i].chunk_id for i in part],
                 embeddings=[list(map(float, vectors[i])) for i in part],
                 documents=[chunks[i].text for i in part],
                 metadatas=[{**chunks[i].to_chroma_metadata(), "embed_hash": hashes[i]} for i in part],
             )
-        carried: list[Chunk] = []
-        if kept_failed and old_collection is not None:  # unreadable now: keep what was indexed before
-            ids = [cid for d in kept_failed.values() for cid in d.chunk_ids]
-            got = old_collection.get(ids=ids, include=["embeddings", "metadatas", "documents"])
-            if got["ids"]:
-                collection.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
-                carried = [Chunk.from_chroma(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
-        keyword_file = f"keyword_g{generation}.json"
-        self.store.write_json(keyword_file, KeywordIndex.build(chunks + carried).to_json())
-        goal_file = None
-        if goal_model is not None:
-            goal_file = f"goal_areas_g{generation}.json"
-            self.store.write_goal_area_model(goal_file, goal_model)
-        elif state and state.goal_area_file and kept_failed:
-            goal_file = f"goal_areas_g{generation}.json"  # the programme is unreadable now: keep its model
-            self.store.write_goal_area_model(goal_file, self.store.read_goal_area_model(state))  # type: ignore[arg-type]
+    @staticmethod
+    def _carry_unreadable(plan: GenerationPlan, old: Any, collection: Any) -> list[Chunk]:
+        """Files unreadable now keep what was indexed before: copied from the previous generation."""
+        if not plan.carried or old is None:
+            return []
+        ids = [cid for d in plan.carried.values() for cid in d.chunk_ids]
+        got = old.get(ids=ids, include=["embeddings", "metadatas", "documents"])
+        if not got["ids"]:
+            return []
+        collection.add(
+            ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+        )
+        return [Chunk.from_chroma(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
-        documents = {d.id: d for d in kept_failed.values()}
-        for doc_id, doc in docs.items():
+    def _write_blobs(self, plan: GenerationPlan, chunks: list[Chunk]) -> tuple[str, str | None]:
+        """The keyword index and the goal-area model of the generation; their names."""
+        keyword_file = f"keyword_g{plan.generation}.json"
+        self.store.write_json(keyword_file, KeywordIndex.build(chunks).to_json())
+        goal_model = plan.goal_model
+        if goal_model is None and plan.previous and plan.previous.goal_area_file and plan.carried:
+            goal_model = self.store.read_goal_area_model(
+                plan.previous
+            )  # the programme is unreadable now: keep its model
+        if goal_model is None:
+            return keyword_file, None
+        goal_file = f"goal_areas_g{plan.generation}.json"
+        self.store.write_goal_area_model(goal_file, goal_model)
+        return keyword_file, goal_file
+
+    def _state(self, plan: GenerationPlan, keyword_file: str, goal_file: str | None) -> IndexState:
+        documents = dict(plan.carried)
+        for doc_id, doc in plan.documents.items():
             documents[doc_id] = IndexedDocument(
                 id=doc_id,
                 path=doc.meta.path,
                 title=doc.meta.title,
                 kind=doc.meta.kind,
                 content_hash=document_hash(doc),
-                chunk_ids=[c.chunk_id for c in chunks if c.document_id == doc_id],
-                quarantined=quarantined.get(doc_id, []),
+                chunk_ids=[c.chunk_id for c in plan.chunks if c.document_id == doc_id],
+                quarantined=plan.quarantined.get(doc_id, []),
                 year=doc.meta.year,
                 source_url=doc.meta.source_url,
             )
-        new_state = IndexState(
-            generation=generation,
-            collection=name,
+        return IndexState(
+            generation=plan.generation,
+            collection=plan.collection,
             embedder_id=self.model_id,
             chunker=self.fingerprint,
             keyword_index_file=keyword_file,
             goal_area_file=goal_file,
             documents=documents,
-            updated_at=dt.datetime.now(dt.timezone.utc),
-            previous=sorted(state.names) if state else [],
+            updated_at=dt.datetime.now(dt.UTC),
+            previous=sorted(plan.previous.names) if plan.previous else [],
         )
-        self.store.write_state(new_state)  # the switch: from here on the new generation serves
-        report.chunks = new_state.chunk_count
-        self.store.drop_unreferenced(keep=_kept_names(new_state))
-        return generation
-
-
-def screen_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], dict[str, list[QuarantinedChunk]]]:
-    """Keep out of the index every chunk that reads as instructions to an AI (see ingest/injection.py)."""
-    kept: list[Chunk] = []
-    quarantined: dict[str, list[QuarantinedChunk]] = {}
-    for chunk in chunks:
-        phrase = instruction_like(chunk.text)
-        if phrase is None:
-            kept.append(chunk)
-            continue
-        quarantined.setdefault(chunk.document_id, []).append(
-            QuarantinedChunk(chunk_id=chunk.chunk_id, section=chunk.section, page=chunk.page, phrase=phrase)
-        )
-    return kept, quarantined
-
-
-def _kept_names(state: IndexState | None) -> set[str]:
-    """What an ingest must not delete: the current generation, and the previous one other processes may still serve."""
-    return (state.names | set(state.previous)) if state else set()

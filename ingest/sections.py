@@ -16,7 +16,7 @@ from core.text import SWEDISH_STOP_WORDS
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MD_LIST_ITEM = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+(.*)$")
 PLAIN_LIST_ITEM = re.compile(r"^(\s*)(?:[-*•▪◦‣o]|\d{1,3}[.)])\s+(.*)$")
-SENTENCE_END = ".,;:!?”\""
+SENTENCE_END = '.,;:!?”"'
 
 
 @dataclass
@@ -131,7 +131,12 @@ def _build_sections(lines: list[_Line]) -> list[Section]:
                 flush()
             elif items:  # a blank line ends a list unless another item follows
                 nxt = next((ln for ln in lines[i + 1 :] if ln.text), None)
-                wrapped = nxt and not nxt.heading_level and nxt.text[0].islower() and items[-1][-1].text[-1] not in SENTENCE_END
+                wrapped = (
+                    nxt
+                    and not nxt.heading_level
+                    and nxt.text[0].islower()
+                    and items[-1][-1].text[-1] not in SENTENCE_END
+                )
                 if not (nxt and (nxt.list_item or wrapped)):
                     flush()
         elif line.list_item:

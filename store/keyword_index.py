@@ -22,14 +22,14 @@ class KeywordIndex:
         self._position = {cid: i for i, cid in enumerate(self.chunk_ids)}
 
     @classmethod
-    def build(cls, chunks: list[Chunk]) -> "KeywordIndex":
+    def build(cls, chunks: list[Chunk]) -> KeywordIndex:
         return cls([c.chunk_id for c in chunks], [tokenize(c.indexed_text()) for c in chunks])
 
     def to_json(self) -> dict:
         return {"format": "bm25-okapi-sv-stem-v1", "chunk_ids": self.chunk_ids, "tokens": self.tokens}
 
     @classmethod
-    def from_json(cls, data: dict) -> "KeywordIndex":
+    def from_json(cls, data: dict) -> KeywordIndex:
         return cls(list(data["chunk_ids"]), [list(t) for t in data["tokens"]])
 
     def search(self, query: str, k: int = 10, allowed: set[str] | None = None) -> list[tuple[str, float]]:

@@ -73,14 +73,19 @@ class ChromaServer:
         self.url = f"http://127.0.0.1:{self.port}"
         binary = Path(sys.executable).parent / "chroma"
         self.log = open(root / "chroma.log", "ab")
-        self.proc = subprocess.Popen([str(binary), "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(self.port)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [str(binary), "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self.wait_ready()
 
     def wait_ready(self, seconds: float = 60) -> None:
         deadline = time.time() + seconds
         while time.time() < deadline:
-            assert self.proc.poll() is None, f"chroma run exited: {(self.root / 'chroma.log').read_text(errors='replace')[-2000:]}"
+            assert self.proc.poll() is None, (
+                f"chroma run exited: {(self.root / 'chroma.log').read_text(errors='replace')[-2000:]}"
+            )
             try:
                 if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=2).status_code == 200:
                     return
@@ -90,7 +95,7 @@ class ChromaServer:
         raise AssertionError("chroma run did not answer within a minute")
 
     @classmethod
-    def restart(cls, stopped: "ChromaServer") -> "ChromaServer":
+    def restart(cls, stopped: ChromaServer) -> ChromaServer:
         """The same data on the same port, after stop()."""
         return cls(stopped.root, stopped.port)
 
@@ -114,7 +119,8 @@ def chroma_server(tmp_path_factory):
 
 
 class RunningApp:
-    """The app served by a real uvicorn on a free loopback port, in a thread (requests time out; nothing hangs the suite)."""
+    """The app served by a real uvicorn on a free loopback port, in a thread (requests time out; nothing hangs
+    the suite)."""
 
     def __init__(self, app):
         import threading
@@ -126,7 +132,7 @@ class RunningApp:
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "RunningApp":
+    def __enter__(self) -> RunningApp:
         self.thread.start()
         deadline = time.time() + 60
         while not self.server.started and time.time() < deadline:
@@ -151,8 +157,15 @@ def page():
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         yield page

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ingest.manifest import discover_files, load_manifest
 from core.models import DocumentKind
+from ingest.manifest import discover_files, load_manifest
 from tests.conftest import CORPUS, PROGRAMME_ID, SHARED_SOURCE
 
 

@@ -6,24 +6,40 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.chunker import ChunkerConfig, chunk_document
 from core.models import DocumentKind, DocumentMeta, LoadedDocument, Page
+from ingest.chunker import ChunkerConfig, chunk_document
+from ingest.goal_area_model import StructureError, parse_goal_area_model, parse_sdg_numbers
 from ingest.sections import parse_sections
-from ingest.structure import StructureError, parse_goal_area_model, parse_sdg_numbers
 
 LINE = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120),
-    st.sampled_from(["", "# Rubrik", "## BOSTÄDER FÖR ALLA", "- punkt ett", "  - underpunkt", "Området omfattar mål 5, 10 och 17 i Agenda 2030", "Målet är att:", "<!-- page: 3 -->"]),
+    st.sampled_from(
+        [
+            "",
+            "# Rubrik",
+            "## BOSTÄDER FÖR ALLA",
+            "- punkt ett",
+            "  - underpunkt",
+            "Området omfattar mål 5, 10 och 17 i Agenda 2030",
+            "Målet är att:",
+            "<!-- page: 3 -->",
+        ]
+    ),
 )
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 def document(lines: list[str], fmt: str) -> LoadedDocument:
     meta = DocumentMeta(id="fuzz", path="fuzz.md", title="Fuzz", kind=DocumentKind.action_plan)
-    return LoadedDocument(meta=meta, source_path=Path("fuzz.md"), format=fmt, pages=[Page(1, "\n".join(lines))], content_hash="0")  # type: ignore[arg-type]
+    return LoadedDocument(
+        meta=meta, source_path=Path("fuzz.md"), format=fmt, pages=[Page(1, "\n".join(lines))], content_hash="0"
+    )  # type: ignore[arg-type]
 
 
 @FAST
@@ -61,8 +77,16 @@ def test_sdg_line_parser_never_invents(text):
         assert all(str(n) in text for n in numbers)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.one_of(st.text(max_size=300), st.sampled_from(["?", "[1]", "<script>alert(1)</script>", "mål 99", "SDG 0", "\x00", "  \n "])))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(["?", "[1]", "<script>alert(1)</script>", "mål 99", "SDG 0", "\x00", "  \n "]),
+    )
+)
+@pytest.mark.integration
 def test_any_question_gets_a_contract_answer(assistant, question):
     answer = assistant.ask(question)
     assert answer.language in ("sv", "en") and answer.answer

@@ -16,19 +16,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
 
-from store.index_store import IndexNotReadyError, IndexStore
+from assistant.chain import Assistant
+from core.embedders import build_embedder
+from core.errors import IndexNotReadyError
 from core.settings import Settings
-
-if TYPE_CHECKING:
-    from assistant.chain import Assistant
+from store.index_store import IndexStore
 
 log = logging.getLogger(__name__)
 
 
 class ServingAssistant:
-    def __init__(self, settings: Settings, assistant: "Assistant | None" = None):
+    def __init__(self, settings: Settings, assistant: Assistant | None = None):
         self.settings = settings
         self._assistant = assistant
         self._error: str | None = None
@@ -40,7 +39,7 @@ class ServingAssistant:
             self._try_load()
 
     @property
-    def loaded(self) -> "Assistant | None":
+    def loaded(self) -> Assistant | None:
         """The assistant as it is now, without looking at the index (for health and start-up)."""
         return self._assistant
 
@@ -48,7 +47,7 @@ class ServingAssistant:
     def error(self) -> str | None:
         return self._error
 
-    def current(self) -> "Assistant":
+    def current(self) -> Assistant:
         """The assistant for the next question; raises IndexNotReadyError (or IndexUnavailableError)."""
         now = time.monotonic()
         if now - self._checked_at >= self.settings.index_check_seconds or self._assistant is None:
@@ -77,16 +76,15 @@ class ServingAssistant:
             log.error("no index: %s", exc)
 
     def _load(self) -> None:
-        from assistant.chain import Assistant
-        from core.embedders import build_embedder
-
         if self._embedder is None:
             self._embedder = build_embedder(self.settings)
         old = self._assistant
-        self._assistant = Assistant(self.settings, embedder=self._embedder, backend=old.backend if old else None, store=self._store)
+        self._assistant = Assistant(
+            self.settings, embedder=self._embedder, backend=old.backend if old else None, store=self._store
+        )
         self._error = None
 
-    def reload(self) -> "Assistant":
+    def reload(self) -> Assistant:
         """Load the index as it is now (after an ingest in this process)."""
         with self._lock:
             self._load()

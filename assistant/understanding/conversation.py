@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.understanding.goal_areas import GoalAreaResolver
 from assistant.models import Turn
+from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import GoalArea
 
 FOLLOW_UP_CUE = re.compile(
     r"^\s*(och|men|samt|också|än|då|and|but|also|what about|how about|hur är det med|vad gäller)\b"
     r"|\b(till|om|med|för|i|av|på|från|kring)\s+(det|den|dess|detta|denna|dessa|dem|samma)\b"
     r"|\b(dess|detta område|det området|samma område|de målen|det målområdet)\b"
-    r"|\b(it|its|that|this|those|these|they|them|their|there|the same|the former|the latter|the last one|the first one)\b"
+    r"|\b(it|its|that|this|those|these|they|them|their|there|the same|the former|the latter"
+    r"|the last one|the first one)\b"
     r"|\b(det|den|dessa|dem)\s*\??\s*$"
     r"|\bde (två|tre|fyra|fem|sex|sju|åtta)\b|\bthe (two|three|four|five|six|seven|eight)\b",
     re.IGNORECASE,

@@ -23,10 +23,6 @@ class GoalAreaMatch:
     via: Literal["name", "meaning"]
 
 
-def ref(goal_area: GoalArea) -> GoalAreaRef:
-    return GoalAreaRef(name=goal_area.name, main_area=goal_area.main_area, sdgs=list(goal_area.sdgs))
-
-
 @lru_cache(maxsize=1)
 def words_file() -> dict:
     """``data/goal_area_words.toml``: everyday words of goal areas and main areas, and words too generic."""
@@ -75,7 +71,9 @@ class GoalAreaResolver:
     clearly ahead of the second.
     """
 
-    def __init__(self, model: GoalAreaModel, embedder: Embedder, min_similarity: float = 0.80, min_margin: float = 0.015):
+    def __init__(
+        self, model: GoalAreaModel, embedder: Embedder, min_similarity: float = 0.80, min_margin: float = 0.015
+    ):
         self.model = model
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -100,7 +98,11 @@ class GoalAreaResolver:
         return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
     def _content_words(self, text: str) -> list[str]:
-        return [w for w in words(text) if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic]
+        return [
+            w
+            for w in words(text)
+            if w not in SWEDISH_STOP_WORDS and w not in ENGLISH_STOP_WORDS and w not in self._generic
+        ]
 
     def _stems(self, text: str) -> list[str]:
         return [stem_word(w) for w in self._content_words(text)]
@@ -143,3 +145,20 @@ class GoalAreaResolver:
         if vector is None:
             vector = self.embedder.embed_queries_array([text])[0]
         return self.by_meaning(vector)
+
+
+def answer_goal_areas(
+    resolver: GoalAreaResolver | None, question: str, vector: np.ndarray, carried: list[GoalArea], cited: list[str]
+) -> list[GoalAreaRef]:
+    """The goal areas an answer concerns: those the question names (by words or meaning); failing that, those a
+    follow-up carries from the conversation, plus those of the passages it quotes."""
+    if resolver is None:
+        return []
+    named = [m.goal_area for m in resolver.resolve(question, vector)]
+    areas = named or list(carried)
+    if not named:
+        for name in cited:
+            ga = resolver.model.goal_area(name)
+            if ga is not None and ga not in areas:
+                areas.append(ga)
+    return [GoalAreaRef.of(ga) for ga in areas]

@@ -1,0 +1,108 @@
+"""The evaluation report: JSON, Markdown and (with a baseline) a per-category plot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from evals.metrics import CATEGORY_SCORE, category_scores
+
+
+def write_report(report: dict, folder: Path) -> Path:
+    """<timestamp>.json, .md and (with a baseline) .png in ``folder``; returns the JSON path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{stamp}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    png = None
+    if "baseline" in report:
+        png = folder / f"{stamp}.png"
+        plot_categories(report, png)
+    (folder / f"{stamp}.md").write_text(markdown_report(report, png.name if png else None), encoding="utf-8")
+    return path
+
+
+def _fmt(value) -> str:
+    return (
+        "–"
+        if value is None
+        else (
+            f"{value:+.3f}"
+            if isinstance(value, float) and value < 0
+            else f"{value:.3f}"
+            if isinstance(value, float)
+            else str(value)
+        )
+    )
+
+
+def markdown_report(report: dict, png_name: str | None) -> str:
+    lines = [
+        f"# hallbar evaluation {report['created_at']}",
+        "",
+        f"{report['items']} golden items · backend {report['backend']} · {report['index']['chunks']} chunks · "
+        f"{report['index']['embedder']} · Python {report['machine']['python']} on {report['machine']['platform']} "
+        f"({report['machine']['cpus']} CPUs) · "
+        + ", ".join(f"{k} {v}" for k, v in report["machine"]["versions"].items()),
+        "",
+        "## Retrieval",
+        "",
+        "| retriever | n | hit@1 | hit@3 | hit@5 | recall@10 | MRR@10 | nDCG@10 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows = dict(report["retrieval"])
+    if "baseline" in report:
+        rows["baseline (dense top-k, 1000/200)"] = report["baseline"]["retrieval"].get("dense", {})
+    for name, m in rows.items():
+        lines.append(
+            f"| {name} | {m.get('n', '–')} | "
+            + " | ".join(_fmt(m.get(k)) for k in ("hit@1", "hit@3", "hit@5", "recall@10", "mrr@10", "ndcg@10"))
+            + " |"
+        )
+    lines += ["", "## Answers", "", "| metric | hallbar | baseline | delta |", "|---|---|---|---|"]
+    base = report.get("baseline", {}).get("answers", {})
+    delta = report.get("delta_vs_baseline", {}).get("answers", {})
+    for key, value in report["answers"].items():
+        lines.append(f"| {key} | {_fmt(value)} | {_fmt(base.get(key))} | {_fmt(delta.get(key))} |")
+    lines += ["", "## Per category", "", "| category | score | hallbar | baseline |", "|---|---|---|---|"]
+    mine = category_scores(report)
+    theirs = category_scores(report["baseline"]) if "baseline" in report else {}
+    for cat, value in mine.items():
+        lines.append(f"| {cat} | {CATEGORY_SCORE.get(cat)} | {_fmt(value)} | {_fmt(theirs.get(cat))} |")
+    lines += ["", "## Latency (ms)", "", "| measure | hallbar | baseline |", "|---|---|---|"]
+    base_lat = report.get("baseline", {}).get("latency_ms", {})
+    for key, value in report["latency_ms"].items():
+        lines.append(f"| {key} | {value} | {base_lat.get(key, '–')} |")
+    if png_name:
+        lines += ["", f"![per-category scores]({png_name})"]
+    lines += ["", f"{len(report['failures'])} items with at least one check below 1.0 are listed in the JSON report."]
+    return "\n".join(lines) + "\n"
+
+
+def plot_categories(report: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    mine, theirs = category_scores(report), category_scores(report["baseline"])
+    cats = list(mine)
+    x = range(len(cats))
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    ax.bar([i - 0.2 for i in x], [mine[c] for c in cats], width=0.4, label="hallbar", color="#1f6f5c")
+    ax.bar(
+        [i + 0.2 for i in x],
+        [theirs.get(c, 0.0) for c in cats],
+        width=0.4,
+        label="baseline (LangChain recipe)",
+        color="#b9b9b9",
+    )
+    ax.set_xticks(list(x), [f"{c}\n({CATEGORY_SCORE.get(c)})" for c in cats], fontsize=7, rotation=20)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("score")
+    ax.set_title(f"Golden set by category ({report['items']} items)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

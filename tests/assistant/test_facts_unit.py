@@ -1,0 +1,70 @@
+"""Structured facts from the goal-area model, on the real programme parsed without a model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.facts import StructuredFacts
+from assistant.understanding.goal_areas import GoalAreaResolver
+from tests.fixtures.small import BagOfWordsEmbedder, chunks_by_id, programme
+
+HOUSING_LINE = "Området omfattar mål 5, 10, 11 och 17 i Agenda 2030"
+
+
+@pytest.fixture(scope="module")
+def facts() -> StructuredFacts:
+    model, _ = programme()
+    return StructuredFacts(model, chunks_by_id(), GoalAreaResolver(model, BagOfWordsEmbedder()))
+
+
+def test_sdgs_of_a_named_goal_area_cite_the_programmes_own_line(facts):
+    fact = facts.answer("Vilka globala mål hör till bostadsfrågorna?", "sv")
+    assert fact is not None and fact.intent == "sdgs_of_goal_area"
+    assert "5 (Jämställdhet), 10 (Minskad ojämlikhet), 11 (Hållbara städer och samhällen) och 17" in fact.text
+    assert [c.quote for c in fact.citations] == [HOUSING_LINE] and "[1]" in fact.text
+    assert [g.sdgs for g in fact.goal_areas] == [[5, 10, 11, 17]]
+
+
+def test_membership_says_yes_or_no_with_the_true_set(facts):
+    yes = facts.answer("Ingår mål 11 i bostadsområdet för alla bostäder?", "sv")
+    assert yes is not None and yes.intent == "sdg_membership" and yes.text.startswith("Ja.")
+    no = facts.answer("Does the housing goal area include SDG 4?", "en")
+    assert no is not None and no.text.startswith("No.") and "it covers SDGs 5" in no.text
+
+
+def test_how_many_sdgs_counts_the_covered_ones(facts):
+    fact = facts.answer("Hur många globala mål omfattar programmet?", "sv")
+    assert fact is not None and fact.intent == "count_sdgs"
+    assert fact.text.startswith("Programmet omfattar 11 av de 17 globala målen")
+
+
+def test_an_sdg_outside_the_programme_is_said_to_be_outside(facts):
+    fact = facts.answer("What is SDG 13 about?", "en")
+    assert fact is not None and fact.intent == "sdg_meaning"
+    assert "is not part of any of the programme's goal areas" in fact.text and fact.goal_areas == []
+
+
+def test_lists_of_goal_areas_and_main_areas(facts):
+    areas = facts.answer("Vilka målområden finns det?", "sv")
+    assert (
+        areas is not None
+        and areas.intent == "list_goal_areas"
+        and "sex målområden under två huvudområden" in areas.text
+    )
+    mains = facts.answer("Which are the main areas?", "en")
+    assert (
+        mains is not None
+        and mains.intent == "list_main_areas"
+        and mains.text.startswith("The programme has two main areas")
+    )
+
+
+def test_a_follow_up_carries_its_goal_area(facts):
+    model, _ = programme()
+    housing = next(g for g in model.goal_areas if g.sdgs == [5, 10, 11, 17])
+    fact = facts.answer("Och vilka globala mål hör till det?", "sv", carried=[housing])
+    assert fact is not None and [g.name for g in fact.goal_areas] == [housing.name]
+
+
+def test_other_questions_are_not_facts(facts):
+    assert facts.answer("Vad säger programmet om barnrättsperspektivet?", "sv") is None

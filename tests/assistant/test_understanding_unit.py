@@ -1,0 +1,91 @@
+"""Understanding a question without a model: goal areas named in everyday words, follow-ups, language."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Turn
+from assistant.understanding.conversation import resolve_follow_up
+from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
+from assistant.understanding.language import detect_language
+from tests.fixtures.small import BagOfWordsEmbedder, programme
+
+HOUSING = "Tillgång till fullgoda, säkra och ekonomiskt överkomliga bostäder för alla"
+SAFETY = "Trygghet och levande kommundelar"
+HEALTH = "Stärkt hälsa och motverkande av alla former av hälsohot"
+
+
+@pytest.fixture(scope="module")
+def resolver() -> GoalAreaResolver:
+    return GoalAreaResolver(programme()[0], BagOfWordsEmbedder())
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("Vilka mål hör till bostadsfrågorna?", HOUSING),
+        ("What about the jobs goal area?", "Individens rätt till arbete och sysselsättning"),
+        ("trygghet i stadsdelen", SAFETY),
+        ("skolsköterska", HEALTH),
+    ],
+)
+def test_everyday_words_name_a_goal_area(resolver, text, area):
+    assert resolver.by_name(text)[0].goal_area.name == area
+
+
+def test_a_word_inside_a_compound_counts_half(resolver):
+    assert [(m.goal_area.name, m.score) for m in resolver.by_name("hälsa")] == [(HEALTH, 1.0)]
+    assert [(m.goal_area.name, m.score) for m in resolver.by_name("hälsoprojekt")] == [(HEALTH, 0.5)]
+    # a word of its own beats a compound: "bostadsområdet" is a neighbourhood (safety) before it is housing
+    assert [m.goal_area.name for m in resolver.by_name("bostadsområdet")] == [SAFETY, HOUSING]
+
+
+def test_no_goal_area_words_names_none(resolver):
+    assert resolver.by_name("Blir det regn i morgon?") == []
+
+
+def test_words_found_are_the_texts_own_words(resolver):
+    assert "bostäder" in resolver.words_found("Vi bygger bostäder")[HOUSING]
+
+
+def test_a_follow_up_carries_the_previous_goal_area(resolver):
+    history = [Turn(question="Vad säger programmet om bostäder?", goal_areas=[HOUSING])]
+    resolved = resolve_follow_up("Och vilka globala mål hör till det?", history, resolver)
+    assert resolved.is_follow_up and [g.name for g in resolved.carried] == [HOUSING]
+    assert HOUSING in resolved.query
+
+
+def test_a_question_naming_its_own_area_is_not_a_follow_up(resolver):
+    history = [Turn(question="Vad säger programmet om bostäder?", goal_areas=[HOUSING])]
+    resolved = resolve_follow_up("Och vad gäller trygghet?", history, resolver)
+    assert not resolved.is_follow_up and resolved.query == "Och vad gäller trygghet?"
+
+
+def test_without_a_cue_only_force_makes_a_follow_up(resolver):
+    history = [Turn(question="Vad säger programmet om bostäder?", goal_areas=[HOUSING])]
+    assert not resolve_follow_up("Vad är målbilden?", history, resolver).is_follow_up
+    assert resolve_follow_up("Vad är målbilden?", history, resolver, force=True).is_follow_up
+    assert not resolve_follow_up("Och det?", [], resolver).is_follow_up  # no history, nothing to lean on
+
+
+def test_answer_goal_areas_prefers_named_then_carried_then_cited(resolver):
+    model = resolver.model
+    vector = resolver.embedder.embed_queries_array(["x"])[0]
+    named = answer_goal_areas(resolver, "bostäder", vector, [], [SAFETY])
+    assert [g.name for g in named] == [HOUSING]  # named: cited areas are not added
+    carried = answer_goal_areas(resolver, "och det?", vector, [model.goal_area(SAFETY)], [HEALTH])
+    assert [g.name for g in carried] == [SAFETY, HEALTH]
+    assert answer_goal_areas(None, "bostäder", vector, [], []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Vilka globala mål hör till bostäder?", "sv"),
+        ("Which goals does the housing area cover?", "en"),
+        ("malomrade halsa", "sv"),
+        ("hej", "sv"),
+    ],
+)
+def test_language(text, language):
+    assert detect_language(text) == language

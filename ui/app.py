@@ -1,0 +1,79 @@
+"""The web app: the REST API (FastAPI) with the Gradio chat mounted at `/`. Models and index load once at
+start-up; every bad request gets a 4xx with a clear message, never a 500."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from core.errors import IndexNotReadyError
+from core.settings import Settings
+from core.strings import bilingual
+from ui.context import AppContext
+from ui.feedback_store import FeedbackStore
+from ui.limits import RateLimiter
+from ui.routes import ask, documents, feedback, openai_compat, relate
+from ui.schemas import FeedbackRequest
+from ui.serving import ServingAssistant
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = (
+    "Frågor och svar om Västerås stads Program för social hållbarhet, med källor / "
+    "Questions and answers on Västerås stad's Programme for social sustainability, with citations."
+)
+
+
+def create_app(
+    settings: Settings | None = None, assistant=None, startup_s: float = 0.0, mount_ui: bool = True
+) -> FastAPI:
+    """``assistant`` may be loaded by the caller (``hallbar serve`` does, to print its start-up time); without one,
+    it is loaded here."""
+    settings = settings or Settings()
+    t0 = time.perf_counter()
+    serving = ServingAssistant(settings, assistant)  # models and index load once, here; later generations on change
+    startup = round(startup_s if assistant is not None else time.perf_counter() - t0, 2)
+    ctx = AppContext(
+        settings,
+        serving,
+        FeedbackStore(settings.data_dir / "feedback.sqlite3"),
+        RateLimiter(settings.rate_limit_per_minute),
+        startup,
+    )
+    app = FastAPI(title="hallbar", description=DESCRIPTION, version="0.1.0")
+    app.state.hallbar = ctx
+    add_error_handlers(app)
+    for module in (ask, relate, documents, feedback, openai_compat):
+        app.include_router(module.router)
+    return mount_chat(app, ctx) if mount_ui else app
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
+        content = {"detail": bilingual("api_invalid", problems=problems), "errors": jsonable_encoder(exc.errors())}
+        return JSONResponse(status_code=422, content=content)
+
+    @app.exception_handler(IndexNotReadyError)
+    async def index_not_ready(request: Request, exc: IndexNotReadyError):
+        """No index, or the Chroma server down or not answering: 503 with the reason, and a retry hint."""
+        detail = bilingual("api_index_unavailable", reason=exc)
+        return JSONResponse(status_code=503, content={"detail": detail}, headers={"Retry-After": "10"})
+
+
+def mount_chat(app: FastAPI, ctx: AppContext) -> FastAPI:
+    import gradio as gr
+
+    from ui.web import CSS, build_ui
+
+    def save_feedback(question: str, answer: str, rating: int, comment: str | None) -> int:
+        return ctx.feedback.add(FeedbackRequest(question=question, answer=answer, rating=rating, comment=comment))
+
+    blocks = build_ui(ctx.serving.current, save_feedback, ctx.settings.max_question_chars, models_lock=ctx.models_lock)
+    return gr.mount_gradio_app(app, blocks, path="/", css=CSS, footer_links=[])

@@ -1,0 +1,40 @@
+"""Limits and records of the web paths: a per-client rate limit, and the audit log of admin actions."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from core.settings import Settings
+
+
+class RateLimiter:
+    """A sliding one-minute window per client address."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._hits: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        if self.per_minute <= 0:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._hits.get(client, []) if now - t < 60.0]
+            allowed = len(recent) < self.per_minute
+            if allowed:
+                recent.append(now)
+            self._hits[client] = recent
+            return allowed
+
+
+def audit(settings: Settings, action: str, **details) -> None:
+    """Admin actions as JSON lines, when HALLBAR_AUDIT_LOG names a file (questions are never written)."""
+    if settings.audit_log is None:
+        return
+    settings.audit_log.parent.mkdir(parents=True, exist_ok=True)
+    record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": action, **details}
+    with open(settings.audit_log, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
