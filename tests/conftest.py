@@ -23,6 +23,13 @@ SHARED_SOURCE = ROOT.parent / "shared" / "source" / "000_10e76e4ef0e4c8e4.txt"
 PROGRAMME_ID = "program-for-social-hallbarhet-2018"
 
 
+def shared_data(path: Path) -> Path:
+    """A file or folder of ../shared that a test needs: missing, the test fails and says so (CI has ../shared)."""
+    if not path.exists():
+        pytest.fail(f"{path} is missing: these tests need the shared data beside the project (../shared)")
+    return path
+
+
 class CountingEmbedder(Embedder):
     """The real embedder, counting how many passages it was asked to embed."""
 

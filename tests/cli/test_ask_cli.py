@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -15,6 +16,7 @@ from tests.conftest import settings_env
 pytestmark = pytest.mark.integration  # the real embedder, index, servers or subprocesses
 
 KEYS = {"question", "answer", "refused", "language", "goal_areas", "citations", "timings_ms"}
+LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: ")  # the CLI's log format (cli/app.py)
 CITATION_KEYS = {"n", "chunk_id", "document", "section", "page", "goal_area", "sdgs", "quote"}
 
 
@@ -51,7 +53,7 @@ def test_ask_json_single(indexed_settings):
 def test_ask_json_lines_from_stdin_in_order_with_logs_on_stderr(indexed_settings):
     questions = ["Hur följs handlingsplanen upp?", "", "What is the weather in Paris?", "Vad betyder mål 4?"]
     proc = subprocess.run(
-        [sys.executable, "-m", "cli.main", "ask", "--json", "-"],
+        [sys.executable, "-m", "cli.main", "ask", "--json", "--verbose", "-"],  # --verbose: logs at DEBUG
         input="\n".join(questions) + "\n",
         capture_output=True,
         text=True,
@@ -60,13 +62,19 @@ def test_ask_json_lines_from_stdin_in_order_with_logs_on_stderr(indexed_settings
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert len(lines) == len(questions)
+    assert len(lines) == len(questions)  # nothing but the JSON objects on stdout
     objs = [json.loads(line) for line in lines]
     for q, obj in zip(questions, objs):
         check_contract(obj)
         assert obj["question"] == q
     assert [o["refused"] for o in objs] == [False, True, True, False]
     assert objs[2]["language"] == "en" and "God utbildning för alla" in objs[3]["answer"]
+    logs = proc.stderr.splitlines()
+    assert logs and all(LOG_LINE.match(line) for line in logs), proc.stderr[-2000:]
+    assert any(line.startswith("INFO assistant.chain: declined") for line in logs)  # the decline of the third line
+    assert not any(LOG_LINE.match(line) for line in lines)
+    for question in filter(None, questions):  # no question text in the logs
+        assert question not in proc.stderr and question.rstrip("?") not in proc.stderr
 
 
 def test_ask_readable_and_empty(indexed_settings):

@@ -60,3 +60,36 @@ def test_missing_corpus_folder(tmp_path):
         app, ["ingest", "--corpus", str(tmp_path / "nowhere")], env={"HALLBAR_DATA_DIR": str(tmp_path)}
     )
     assert result.exit_code == 1 and "corpus folder not found" in result.output
+
+
+def test_an_unreadable_file_gives_exactly_one_line(settings):
+    """One `skipped: FILE: reason` line per unreadable file, and no other output names it (no library warning, no
+    log line), from the real command."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from core.models import DocumentKind, DocumentMeta
+    from ingest.manifest import add_entry
+
+    (settings.corpus_dir / "trasig.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF")
+    add_entry(
+        settings.corpus_dir, DocumentMeta(id="trasig", path="trasig.pdf", title="Trasig", kind=DocumentKind.other)
+    )
+    hallbar = Path(sys.executable).parent / "hallbar"
+    done = subprocess.run(
+        [str(hallbar), "ingest"],
+        env={**settings_env(settings), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if "trasig.pdf" in line]
+    assert len(lines) == 1 and lines[0].startswith("skipped: ") and "corrupt or unreadable PDF" in lines[0], lines
+
+
+def test_unrelated_work_is_declined_in_chat(settings):
+    runner.invoke(app, ["ingest"], env=env(settings))
+    result = runner.invoke(app, ["ask", "I repair cars", "--json"], env=env(settings))
+    assert json.loads(result.output.splitlines()[-1])["refused"] is True

@@ -9,7 +9,7 @@ from ingest.goal_area_model import StructureError, load_sdg_goals, parse_goal_ar
 from ingest.linker import GoalAreaLinker
 from ingest.loaders import load_document
 from ingest.sections import parse_sections
-from tests.conftest import CORPUS, FIXTURES, PROGRAMME_ID, SHARED_SOURCE
+from tests.conftest import CORPUS, FIXTURES, PROGRAMME_ID, SHARED_SOURCE, shared_data
 
 PROGRAMME = CORPUS / "program-for-social-hallbarhet-2018.md"
 GOOD_LIFE = "Goda livsvillkor utifrån individens förutsättningar och behov"
@@ -47,10 +47,9 @@ def test_goal_area_model_from_the_corpus(model):
     assert model.cli_view()[3] == {"name": EXPECTED[3][0], "main_area": GOOD_LIFE, "sdgs": [5, 10, 11, 17]}
 
 
-@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="the extracted source text is not beside the project")
 def test_same_model_from_the_raw_pdf_extraction(tmp_path, model):
     raw = tmp_path / "programme.txt"
-    raw.write_text(SHARED_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+    raw.write_text(shared_data(SHARED_SOURCE).read_text(encoding="utf-8"), encoding="utf-8")
     from_raw = parse_goal_area_model(parse(raw))
     assert from_raw.cli_view() == model.cli_view()
 

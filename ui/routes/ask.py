@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from assistant.models import Answer
+from core.errors import IndexNotReadyError
 from ui.context import AppContext, context
 from ui.schemas import AskRequest
 
@@ -25,6 +26,11 @@ def answer_for(ctx: AppContext, req: AskRequest) -> Answer:
 @router.get("/health")
 def health(ctx: AppContext = Depends(context)) -> dict:
     a = ctx.serving.loaded
+    if a is None:  # started without an index: look again, so an ingest made since shows at once
+        try:
+            a = ctx.serving.current()
+        except IndexNotReadyError:
+            a = None
     return {
         "status": "ok" if a else "no_index",
         "index_loaded": a is not None,
