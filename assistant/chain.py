@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
+from assistant.answer_types import evidence_holds
 from assistant.compose import SentenceEmbeddings, answer_units, citation_for, quote_block, render_extractive
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
+from assistant.followups import FollowUpOperations
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
 from assistant.mapper import GoalAreaMapper, MappingResult, is_work_description, render_mapping
 from assistant.models import Answer, GoalAreaRef, Timings, Turn
@@ -24,6 +26,7 @@ from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.retrievers import HybridRetriever
 from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
+from assistant.understanding.classifiers import TYPED_ANSWERS, Classifiers, QuestionReader, Reading
 from assistant.understanding.conversation import ResolvedQuestion, resolve_follow_up
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.language import Language, detect_language
@@ -47,6 +50,9 @@ class QuestionState:
     filters: RetrievalFilters | None = None
     started: float = field(default_factory=time.perf_counter)
     language: Language = "sv"
+    language_override: Language | None = None  # "say it in English": the previous question, answered in English
+    reading: Reading | None = None
+    keep_citations: bool = False  # a decline that still cites the nearest passage (answer-type check)
     resolved: ResolvedQuestion | None = None
     vector: np.ndarray | None = None
     fact: FactAnswer | None = None
@@ -97,12 +103,15 @@ class Assistant:
             GenerativeAnswerer(backend, embedder, self.sentences, settings) if backend is not None else None
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.sentences, index, self.resolver, backend)
+        self.reader = QuestionReader(Classifiers(embedder, settings.cache_dir))
+        self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver)
         self.chain = self._build_chain()
 
     def _build_chain(self):
         done = RunnableLambda(lambda s: s, name="done")
         return (
             _stage("prepare", self._prepare)
+            | _stage("screen", self._screen)
             | RunnableBranch(
                 (lambda s: s.answer is not None, done),
                 _stage("structured_facts", self._structured_facts)
@@ -110,6 +119,7 @@ class Assistant:
                 | RunnableBranch(
                     (lambda s: s.answer is not None, done),
                     _stage("retrieve", self._retrieve)
+                    | _stage("answer_type", self._check_answer_type)
                     | _stage("check_evidence", self._check_evidence)
                     | _stage("compose", self._compose),
                 ),
@@ -158,10 +168,17 @@ class Assistant:
         )
 
     def run(
-        self, question: str, history: list[Turn] | None = None, filters: RetrievalFilters | None = None
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: RetrievalFilters | None = None,
+        language: Language | None = None,
     ) -> QuestionState:
-        """The whole state of one question (stage timings, scope decision, verification), for evaluation."""
-        state = QuestionState(question=question, history=list(history or []), filters=filters)
+        """The whole state of one question (stage timings, scope decision, verification), for evaluation;
+        ``language`` answers in that language whatever the question's."""
+        state = QuestionState(
+            question=question, history=list(history or []), filters=filters, language_override=language
+        )
         self.chain.invoke(state)
         return state
 
@@ -176,15 +193,52 @@ class Assistant:
 
     def _prepare(self, state: QuestionState) -> QuestionState:
         question = state.question.strip()
-        state.language = detect_language(question)
+        state.language = state.language_override or detect_language(question)
         if not question:
             return self._refuse(state, message("empty", state.language))
         if len(question) > self.settings.max_question_chars:
             too_long = message("too_long", state.language, length=len(question), limit=self.settings.max_question_chars)
             return self._refuse(state, too_long)
-        state.resolved = resolve_follow_up(question, state.history, self.resolver)
-        state.vector = self.embedder.embed_queries_array([state.resolved.query])[0]
+        vector = self.embedder.embed_queries_array([question])[0]
+        state.reading = reading = self.reader.read(question, vector)
+        what_about = reading.intent == "what_about" and reading.intent_p >= self.settings.operation_min_p
+        state.resolved = resolve_follow_up(question, state.history, self.resolver, force=what_about)
+        same = state.resolved.query == question
+        state.vector = vector if same else self.embedder.embed_queries_array([state.resolved.query])[0]
         return state
+
+    def _screen(self, state: QuestionState) -> QuestionState:
+        """Decline what reads as an instruction to the assistant; carry out an operation on the previous answer."""
+        reading = state.reading
+        if state.answer is not None or reading is None:
+            return state
+        if reading.injection_p >= self.settings.injection_min_p:
+            log.info("declined: reads as an injection (p=%.2f)", reading.injection_p)
+            return self._refuse(state, message("refusal", state.language))
+        if state.history and reading.is_operation() and reading.intent_p >= self.settings.operation_min_p:
+            state.answer = self._operation(state, reading.intent)
+        return state
+
+    def _operation(self, state: QuestionState, operation: str) -> Answer | None:
+        last, language = state.history[-1], state.language
+        if operation in ("quote", "shorter"):
+            return self.followups.quote(state.question, last, language, shorter=operation == "shorter")
+        if operation in ("english", "swedish"):
+            again = self.run(last.question, state.history[:-1], state.filters, "en" if operation == "english" else "sv")
+            state.language = again.language
+            return again.answer.model_copy(update={"question": state.question}) if again.answer else None
+        if operation == "which_goals":
+            fact = self.followups.which_goals(state.question, last, language)
+            if fact is not None:
+                return Answer(
+                    question=state.question,
+                    answer=fact.text,
+                    refused=False,
+                    language=language,
+                    goal_areas=fact.goal_areas,
+                    citations=fact.citations,
+                )
+        return None
 
     def _structured_facts(self, state: QuestionState) -> QuestionState:
         if self.facts is None or state.filters is not None:
@@ -212,10 +266,14 @@ class Assistant:
         if state.answer is not None or state.filters is not None or self.index.goal_model is None:
             return state
         assert state.resolved is not None
-        question = state.resolved.question
-        if is_draft_request(question):
+        question, reading, s = state.resolved.question, state.reading, self.settings
+        intent, p = (reading.intent, reading.intent_p) if reading else ("question", 0.0)
+        on_topic = reading is None or reading.out_of_scope_p < s.draft_max_out_of_scope_p
+        if on_topic and (
+            (intent == "draft" and p >= s.draft_min_p) or (is_draft_request(question) and intent != "work")
+        ):
             state.answer = self.draft_answer(question, state.language)
-        elif is_work_description(question):
+        elif (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft"):
             mapping = self.mapper.map(question, state.language)
             if mapping.confident:
                 state.answer = self.relate_answer(question, state.language, mapping)
@@ -242,8 +300,34 @@ class Assistant:
         state.retrieval_ms = (time.perf_counter() - t0) * 1000
         return state
 
+    def _check_answer_type(self, state: QuestionState) -> QuestionState:
+        """A question for a figure, a name, a date … is declined when the evidence holds no such thing, citing the
+        nearest passage (assistant/answer_types.py)."""
+        reading = state.reading
+        assert state.retrieval is not None and state.resolved is not None and state.vector is not None
+        if reading is None or reading.answer_type not in TYPED_ANSWERS:
+            return state
+        if reading.answer_type_p < self.settings.typed_answer_min_p or not state.retrieval.hits:
+            return state
+        if evidence_holds(reading.answer_type, state.question, state.retrieval.hits):
+            return state
+        log.info("declined: asks for %s, which the evidence does not hold", reading.answer_type)
+        what = message(f"answer_type_{reading.answer_type}", state.language)
+        nearest = answer_units(state.resolved.query, state.vector, state.retrieval.hits, self.sentences, max_units=1)
+        text = message("typed_decline", state.language, what=what)
+        citations = [citation_for(1, nearest[0].chunk, nearest[0].text)] if nearest else []
+        if citations:
+            text += "\n\n" + quote_block(nearest[0].text, 1)
+        state.answer = Answer(
+            question=state.question, answer=text, refused=True, language=state.language, citations=citations
+        )
+        state.keep_citations = True
+        return state
+
     def _check_evidence(self, state: QuestionState) -> QuestionState:
         """Decline when the evidence says the documents do not answer the question (assistant/scope.py)."""
+        if state.answer is not None:
+            return state
         assert state.retrieval is not None and state.resolved is not None and state.vector is not None
         named = bool(self.resolver and self.resolver.by_name(state.resolved.query))
         decision = self.scope.assess(
@@ -252,10 +336,45 @@ class Assistant:
         state.scope = decision
         if not decision.in_scope and state.history and not state.resolved.is_follow_up:
             decision = self._lean_on_history(state, named) or decision
+        decision = self._weigh_reading(state, decision)
         if not state.retrieval.hits or not decision.in_scope:
             log.info("declined: %s", decision.reason)
             return self._refuse(state, message("refusal", state.language))
         return state
+
+    def _weigh_reading(self, state: QuestionState, decision: ScopeDecision) -> ScopeDecision:
+        """The scope classifier declines what reads as out of scope, and rescues a sincere question that falls only
+        just below the similarity floor (colloquial, sceptical, very short)."""
+        reading, s = state.reading, self.settings
+        if reading is None:
+            return decision
+        contrast_only = not decision.in_scope and decision.reason.startswith("closer to an out-of-scope")
+        if contrast_only and reading.out_of_scope_p < s.contrast_min_out_of_scope_p:
+            return ScopeDecision(
+                True,
+                f"like an out-of-scope example, but reads as in scope (p={1 - reading.out_of_scope_p:.2f})",
+                decision.top_similarity,
+                decision.out_of_scope_similarity,
+            )
+        floor = s.scope_min_similarity_en if state.language == "en" else s.scope_min_similarity_sv
+        weak = decision.top_similarity < floor + s.classifier_decline_margin
+        if decision.in_scope and weak and reading.out_of_scope_p >= s.out_of_scope_min_p:
+            return ScopeDecision(
+                False,
+                f"reads as out of scope (p={reading.out_of_scope_p:.2f})",
+                decision.top_similarity,
+                decision.out_of_scope_similarity,
+            )
+        below_floor_only = not decision.in_scope and decision.reason.startswith("best passage similarity")
+        if below_floor_only and reading.out_of_scope_p <= s.rescue_max_out_of_scope_p:
+            if decision.top_similarity >= floor - s.rescue_margin:
+                return ScopeDecision(
+                    True,
+                    f"reads as in scope (p={1 - reading.out_of_scope_p:.2f})",
+                    decision.top_similarity,
+                    decision.out_of_scope_similarity,
+                )
+        return decision
 
     def _lean_on_history(self, state: QuestionState, named: bool) -> ScopeDecision | None:
         """Without evidence on its own, a question in a conversation may lean on what came before."""
@@ -304,5 +423,7 @@ class Assistant:
         total = round((time.perf_counter() - state.started) * 1000, 2)
         state.answer.timings_ms = Timings(retrieval=round(state.retrieval_ms, 2), total=total)
         if state.answer.refused:
-            state.answer.goal_areas, state.answer.citations = [], []
+            state.answer.goal_areas = []
+            if not state.keep_citations:
+                state.answer.citations = []
         return state.answer

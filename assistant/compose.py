@@ -141,10 +141,14 @@ def answer_units(
     embeddings: SentenceEmbeddings,
     top_chunks: int = 3,
     max_units: int = 3,
+    keep_ratio: float = 0.7,
+    max_chars: int = 700,
 ) -> list[Unit]:
-    """The units of the top chunks that best answer the question, in reading order."""
+    """The units of the top chunks that best answer the question, in reading order (``keep_ratio``: how close to
+    the best a further unit must score; material for a text to write wants more than an answer does)."""
     units = [u for rank, hit in enumerate(hits[:top_chunks], start=1) for u in split_units(hit.chunk, rank)]
-    return select_units(score_units(question, question_vector, units, embeddings), max_units=max_units)
+    scored = score_units(question, question_vector, units, embeddings)
+    return select_units(scored, max_units=max_units, max_chars=max_chars, keep_ratio=keep_ratio)
 
 
 def render_extractive(

@@ -131,8 +131,8 @@ class DraftWriter:
         quotes: list[Citation] = []
         for ga in areas[:2]:  # the goal area's SDG line is already in the sheet's goal-area list
             hits = self.retriever.results(topic, language, filters=RetrievalFilters(goal_area=ga.name), k=4).hits
-            units = answer_units(topic, vector, hits, self.sentences, max_units=3)
-            quotes += [citations.cite(u.chunk, u.text) for u in [u for u in units if u.text not in statements][:2]]
+            units = answer_units(topic, vector, hits, self.sentences, max_units=4, keep_ratio=0.0, max_chars=1200)
+            quotes += [citations.cite(u.chunk, u.text) for u in [u for u in units if u.text not in statements][:3]]
         if not quotes:
             hits = self.retriever.results(topic, language).hits
             quotes += [

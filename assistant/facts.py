@@ -93,13 +93,13 @@ class StructuredFacts:
             if top_named and ONLY.search(question):
                 return self._exclusive_sdgs(top_named[0], language)
             if mains and not top_named and not COUNT_WORDS.search(question):
-                return self._sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
+                return self.sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
             if not named and ALL_AREAS.search(question) and not COUNT_WORDS.search(question):
                 return self._shared_sdgs(language)
             if top_named:
-                return self._sdgs_of(top_named, language)
+                return self.sdgs_of(top_named, language)
             if carried and not COUNT_WORDS.search(question) and not re.search(r"\bprogram", question, re.I):
-                return self._sdgs_of(carried, language)
+                return self.sdgs_of(carried, language)
             if COUNT_WORDS.search(question) or (
                 LIST_WORDS.search(question) and re.search(r"\bprogram", question, re.I)
             ):
@@ -135,7 +135,7 @@ class StructuredFacts:
         text = "\n\n".join([*lines, message("quotes_intro", language), *blocks] if blocks else lines)
         return FactAnswer(intent, text, citations, [GoalAreaRef.of(ga) for ga in areas])
 
-    def _sdgs_of(self, areas: list[GoalArea], language: str, mains: list[MainArea] | None = None) -> FactAnswer:
+    def sdgs_of(self, areas: list[GoalArea], language: str, mains: list[MainArea] | None = None) -> FactAnswer:
         lines = []
         for ma in mains or []:
             union = sorted({n for ga in ma.goal_areas for n in ga.sdgs})

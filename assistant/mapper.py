@@ -133,7 +133,7 @@ class GoalAreaMapper:
     def _explain(self, e: _Evidence, description: str, vector, language: str, confident: bool) -> GoalAreaScore:
         ga = e.goal_area
         hits = self.retriever.results(description, language, filters=RetrievalFilters(goal_area=ga.name), k=4).hits
-        units = answer_units(description, vector, hits, self.sentences, top_chunks=3, max_units=2)
+        units = answer_units(description, vector, hits, self.sentences, top_chunks=3, max_units=2, keep_ratio=0.0)
         citations = [citation_for(n, u.chunk, u.text) for n, u in enumerate(units, start=1)]
         statement = next(
             (c for c in self.chunks.values() if c.goal_area == ga.name and ga.sdg_statement in c.text), None

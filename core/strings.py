@@ -42,6 +42,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_abbr": {"sv": "s.", "en": "p."},
     "and": {"sv": "och", "en": "and"},
     "sources": {"sv": "Källor", "en": "Sources"},
+    "typed_decline": {
+        "sv": "Det anger programmet inte ({what}). Närmast i ämnet säger programmet:",
+        "en": "The programme does not give that ({what}). The nearest it says on the topic (quoted in Swedish):",
+    },
+    "answer_type_figure": {"sv": "siffror eller statistik", "en": "figures or statistics"},
+    "answer_type_amount": {"sv": "belopp", "en": "amounts of money"},
+    "answer_type_name": {"sv": "namn på personer eller organisationer", "en": "names of people or organisations"},
+    "answer_type_date": {"sv": "datum", "en": "dates"},
+    "answer_type_contact": {"sv": "kontaktuppgifter till personer", "en": "contact details of people"},
+    "answer_type_later_document": {
+        "sv": "innehållet i senare dokument, som kommande handlingsplaner eller uppföljningar",
+        "en": "the contents of later documents, such as later action plans or follow-ups",
+    },
+    "answer_type_other_law": {"sv": "vad andra lagar eller dokument säger", "en": "what other laws or documents say"},
+    "op_quote_intro": {"sv": "Citatet, ordagrant:", "en": "The quote, verbatim (in Swedish):"},
+    "op_shorter_intro": {
+        "sv": "Kort sagt, med programmets ord:",
+        "en": "In short, in the programme's words (Swedish):",
+    },
     # -- structured facts --------------------------------------------------------------------------
     "fact_main_area_sdgs": {
         "sv": "Huvudområdet *{name}* omfattar tillsammans Agenda 2030-målen {sdgs}, fördelade på {count} målområden:",

@@ -24,7 +24,29 @@ class ItemResult:
 
 
 def normalise(text: str) -> str:
+    """Case- and space-insensitive text, without Markdown quote and list marks at line starts."""
+    text = re.sub(r"(?m)^\s*(?:>\s?)+", "", text)
+    text = re.sub(r"(?m)^\s*[-*]\s+", "", text)
     return re.sub(r"\s+", " ", text.casefold()).strip()
+
+
+KEY_FACT_SHARE = 0.5  # an item passes with at least half of its key facts in the answer
+
+
+def item_passes(checks: dict[str, float | None], item: GoldenItem, answer: Answer) -> bool:
+    """One item's verdict. Declined exactly when it should be (an unrelated work description may also be answered
+    with no goal area); otherwise in the question's language, with at least half the key facts, the expected goal
+    area first and exactly the expected SDGs."""
+    if item.unrelated:
+        return answer.refused or not answer.goal_areas
+    if item.refuse or answer.refused:
+        return answer.refused == item.refuse
+    return (
+        checks.get("language_match") == 1.0
+        and (checks.get("key_fact_coverage") is None or checks["key_fact_coverage"] >= KEY_FACT_SHARE)
+        and checks.get("goal_area_accuracy") in (None, 1.0)
+        and checks.get("sdg_accuracy") in (None, 1.0)
+    )
 
 
 def hit_at(ranked: list[str], relevant: set[str], k: int) -> float:
@@ -81,7 +103,7 @@ def answer_checks(result: ItemResult, chunk_text: dict[str, str]) -> dict[str, f
     markers = {int(m) for m in MARKER.findall(answer.answer)}
     quotes_ok = all(c.chunk_id in chunk_text and c.quote in chunk_text[c.chunk_id] for c in answer.citations)
     checks: dict[str, float | None] = {
-        "refused_correctly": float(answer.refused == item.refuse),
+        "refused_correctly": float(answer.refused == item.refuse) if not item.unrelated else None,
         "language_match": float(answer.language == item.language),
         "markers_resolve": float(markers <= numbers and numbers <= markers) if not answer.refused else None,
         "quote_fidelity": float(quotes_ok) if answer.citations else None,
@@ -99,6 +121,7 @@ def answer_checks(result: ItemResult, chunk_text: dict[str, str]) -> dict[str, f
             checks["citation_precision"] = sum(c.chunk_id in result.relevant for c in answer.citations) / len(
                 answer.citations
             )
+    checks["pass"] = float(item_passes(checks, item, answer))
     return checks
 
 
@@ -107,7 +130,7 @@ def answer_metrics(results: list[ItemResult], chunk_text: dict[str, str]) -> dic
     keys = sorted({k for row in rows for k in row})
     metrics = {k: mean([row[k] for row in rows if row.get(k) is not None]) for k in keys}
     must = [r for r in results if r.item.refuse]
-    may = [r for r in results if not r.item.refuse]
+    may = [r for r in results if not r.item.refuse and not r.item.unrelated]
     metrics["refusal_rate"] = mean([float(r.answer.refused) for r in must])
     metrics["false_refusal_rate"] = mean([float(r.answer.refused) for r in may])
     relate = [r for r in results if r.item.category == "relate" and r.item.goal_areas]
@@ -116,7 +139,31 @@ def answer_metrics(results: list[ItemResult], chunk_text: dict[str, str]) -> dic
     metrics["mapper_top2"] = mean([float(any(x in r.item.goal_areas for x in n[:2])) for n, r in zip(names, relate)])
     faithful = [r.faithfulness for r in results if r.faithfulness is not None]
     metrics["faithfulness"] = mean(faithful)
+    metrics.update(conversation_metrics(results, rows))
     return metrics
+
+
+def conversation_metrics(results: list[ItemResult], rows: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """Pass rate of conversation turns, and the share of conversations whose every turn passes."""
+    turns: dict[str, list[float]] = {}
+    for result, row in zip(results, rows):
+        if result.item.conversation:
+            turns.setdefault(result.item.conversation, []).append(row["pass"] or 0.0)
+    every = [t for ts in turns.values() for t in ts]
+    return {
+        "conversation_turns": mean(every),
+        "conversations_whole": mean([float(all(ts)) for ts in turns.values()]),
+    }
+
+
+def breakdown(results: list[ItemResult], chunk_text: dict[str, str], field_name: str) -> dict[str, dict]:
+    """Pass rate and count by an item field (category, form, group, answer_type, operation)."""
+    groups: dict[str, list[float]] = {}
+    for result in results:
+        value = getattr(result.item, field_name)
+        if value:
+            groups.setdefault(str(value), []).append(answer_checks(result, chunk_text)["pass"] or 0.0)
+    return {k: {"n": len(v), "pass": mean(v)} for k, v in sorted(groups.items())}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -148,6 +195,9 @@ def summarise(results: list[ItemResult], chunk_text: dict[str, str]) -> dict:
         "retrieval": retrieval_metrics(results),
         "answers": answer_metrics(results, chunk_text),
         "categories": per_category(results, chunk_text),
+        "kinds": {
+            name: breakdown(results, chunk_text, name) for name in ("category", "form", "answer_type", "operation")
+        },
         "latency_ms": latency(results),
     }
 
@@ -167,3 +217,17 @@ CATEGORY_SCORE = {  # the one score that says most about each category
 
 def category_scores(summary: dict) -> dict[str, float]:
     return {c: (m.get(CATEGORY_SCORE.get(c, "key_fact_coverage")) or 0.0) for c, m in summary["categories"].items()}
+
+
+def occupation_metrics(rankings: list[tuple[list[str], bool, list[str], bool]]) -> dict[str, float | None]:
+    """From (expected areas, unrelated, ranked areas, confident) per description: expected area in the top one and
+    two, and the share of unrelated work flagged (not confident) and of related work not flagged."""
+    related = [(exp, got, conf) for exp, unrelated, got, conf in rankings if not unrelated]
+    unrelated = [conf for _, unrelated, _, conf in rankings if unrelated]
+    return {
+        "n": len(rankings),
+        "top1": mean([float(bool(got) and got[0] in exp) for exp, got, _ in related]),
+        "top2": mean([float(any(g in exp for g in got[:2])) for exp, got, _ in related]),
+        "unrelated_flagged": mean([float(not conf) for conf in unrelated]),
+        "related_confident": mean([float(conf) for _, _, conf in related]),
+    }

@@ -16,9 +16,10 @@ def write_report(report: dict, folder: Path) -> Path:
     path = folder / f"{stamp}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     png = None
-    if "baseline" in report:
+    plotted = report["splits"].get("test") or next(iter(report["splits"].values())) if "splits" in report else report
+    if "baseline" in plotted:
         png = folder / f"{stamp}.png"
-        plot_categories(report, png)
+        plot_categories(plotted, png)
     (folder / f"{stamp}.md").write_text(markdown_report(report, png.name if png else None), encoding="utf-8")
     return path
 
@@ -37,7 +38,99 @@ def _fmt(value) -> str:
     )
 
 
+SIDE_BY_SIDE = (
+    "pass",
+    "refusal_rate",
+    "false_refusal_rate",
+    "conversation_turns",
+    "conversations_whole",
+    "key_fact_coverage",
+    "goal_area_accuracy",
+    "sdg_accuracy",
+    "mapper_top2",
+    "citation_precision",
+    "quote_fidelity",
+    "markers_resolve",
+    "language_match",
+)
+
+
 def markdown_report(report: dict, png_name: str | None) -> str:
+    """One split's report, or (with ``splits``) dev and test side by side, then each split in full."""
+    if "splits" not in report:
+        return markdown_split(report, png_name)
+    splits = report["splits"]
+    names = list(splits)
+    head = "| measure | " + " | ".join(names) + " |"
+    rule = "|---|" + "---|" * len(names)
+    lines = [
+        "# hallbar evaluation: " + " and ".join(f"{n} ({splits[n]['items']} items)" for n in names),
+        "",
+        "Dev is tuned on; test is frozen (nothing is fitted on it).",
+        "",
+        "## Side by side",
+        "",
+        head,
+        rule,
+    ]
+    for key in SIDE_BY_SIDE:
+        lines.append(f"| {key} | " + " | ".join(_fmt(splits[n]["answers"].get(key)) for n in names) + " |")
+    fused = [splits[n]["retrieval"].get("fused", {}) for n in names]
+    for key in ("hit@5", "mrr@10", "ndcg@10"):
+        lines.append(f"| fused {key} | " + " | ".join(_fmt(f.get(key)) for f in fused) + " |")
+    for kind in ("category", "form", "answer_type", "operation"):
+        lines += ["", f"## Pass rate by {kind}", "", head, rule]
+        values = sorted({v for n in names for v in splits[n]["kinds"][kind]})
+        for value in values:
+            cells = [splits[n]["kinds"][kind].get(value) for n in names]
+            lines.append(
+                f"| {value} | " + " | ".join(f"{_fmt(c['pass'])} ({c['n']})" if c else "–" for c in cells) + " |"
+            )
+    lines += _occupation_lines(report, names) + _distractor_lines(report, names)
+    for n in names:
+        lines += [
+            "",
+            "---",
+            "",
+            markdown_split(splits[n], png_name if n == names[-1] else None).replace("# hallbar", f"# {n}:", 1),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _occupation_lines(report: dict, names: list[str]) -> list[str]:
+    if "occupations" not in report:
+        return []
+    occ = report["occupations"]
+    lines = [
+        "",
+        "## Occupations (`hallbar relate`)",
+        "",
+        "| measure | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for key in ("n", "top1", "top2", "unrelated_flagged", "related_confident"):
+        lines.append(f"| {key} | " + " | ".join(_fmt(occ[n].get(key)) for n in names) + " |")
+    return lines
+
+
+def _distractor_lines(report: dict, names: list[str]) -> list[str]:
+    if "distractors" not in report:
+        return []
+    d = report["distractors"]
+    lines = [
+        "",
+        f"## With {d['documents_added']} unrelated documents ({d['chunks']} chunks)",
+        "",
+        "| measure | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    clean = [report["splits"][n]["answers"]["pass"] for n in names]
+    lines.append("| pass | " + " | ".join(_fmt(d["pass"].get(n)) for n in names) + " |")
+    lines.append("| drop | " + " | ".join(_fmt(round(c - d["pass"][n], 4)) for c, n in zip(clean, names)) + " |")
+    return lines
+
+
+def markdown_split(report: dict, png_name: str | None) -> str:
     lines = [
         f"# hallbar evaluation {report['created_at']}",
         "",

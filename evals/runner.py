@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+import tempfile
 import time
+from pathlib import Path
 
 from assistant.chain import Assistant
 from assistant.models import Turn
 from assistant.understanding.conversation import resolve_follow_up
 from assistant.understanding.language import detect_language
+from core.embedders import Embedder
+from core.settings import Settings
 from evals.baseline import BaselinePipeline
-from evals.golden import GoldenItem
-from evals.metrics import ItemResult, answer_checks, summarise
+from evals.distractors import corpus_with_distractors
+from evals.golden import GoldenItem, Occupation
+from evals.metrics import ItemResult, answer_checks, occupation_metrics, summarise
+from ingest.pipeline import Indexer
 
 RETRIEVERS = ("keyword", "dense", "fused")
 
@@ -73,6 +79,30 @@ def deltas(system: dict, baseline: dict) -> dict:
     return out
 
 
+def evaluate_occupations(assistant: Assistant, occupations: list[Occupation]) -> dict:
+    """``hallbar relate``'s ranking of every work description, scored: the expected area in the top two, and
+    unrelated work flagged."""
+    rankings = []
+    for occupation in occupations:
+        mapping = assistant.mapper.map(occupation.description, occupation.language)
+        names = [g.name for g in mapping.goal_areas]
+        rankings.append((occupation.goal_areas, occupation.unrelated, names, mapping.confident))
+    return occupation_metrics(rankings)
+
+
+def evaluate_splits(
+    assistant: Assistant,
+    splits: dict[str, list[GoldenItem]],
+    occupations: dict[str, list[Occupation]] | None = None,
+    baseline: BaselinePipeline | None = None,
+) -> dict:
+    """Every split evaluated by the same loaded assistant, side by side (dev is tuned on, test is frozen)."""
+    report = {"splits": {name: evaluate(assistant, items, baseline) for name, items in splits.items()}}
+    if occupations:
+        report["occupations"] = {name: evaluate_occupations(assistant, items) for name, items in occupations.items()}
+    return report
+
+
 def evaluate(assistant: Assistant, items: list[GoldenItem], baseline: BaselinePipeline | None = None) -> dict:
     started = time.perf_counter()
     results = run_items(assistant, items)
@@ -91,12 +121,15 @@ def evaluate(assistant: Assistant, items: list[GoldenItem], baseline: BaselinePi
         "failures": [
             {
                 "id": r.item.id,
+                "category": r.item.category,
+                "form": r.item.form,
                 "question": r.item.question,
                 "refused": r.answer.refused,
+                "answer": r.answer.answer[:600],
                 "checks": answer_checks(r, chunk_text),
             }
             for r in results
-            if any(v is not None and v < 1.0 for v in answer_checks(r, chunk_text).values())
+            if not answer_checks(r, chunk_text)["pass"]
         ],
     }
     if baseline is not None:
@@ -125,4 +158,26 @@ def machine() -> dict:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "versions": versions,
+    }
+
+
+def evaluate_with_distractors(settings: Settings, embedder: Embedder, splits: dict[str, list[GoldenItem]]) -> dict:
+    """The same splits with 20 unrelated SweFAQ documents (kind "other") indexed beside the corpus: pass rates
+    with them, in a throw-away data directory."""
+    with tempfile.TemporaryDirectory(prefix="hallbar-distractors-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        added = corpus_with_distractors(settings.corpus_dir, corpus)
+        noisy = settings.model_copy(update={"data_dir": Path(tmp) / "data", "corpus_dir": corpus, "chroma_url": None})
+        report = Indexer(noisy, embedder_factory=lambda: embedder, progress=False).ingest()
+        assistant = Assistant(noisy, embedder=embedder)
+        passes = {
+            name: summarise(run_items(assistant, items), {cid: c.text for cid, c in assistant.index.chunks.items()})
+            for name, items in splits.items()
+        }
+    return {
+        "documents_added": added,
+        "chunks": report.chunks,
+        "pass": {name: summary["answers"]["pass"] for name, summary in passes.items()},
+        "refusal_rate": {name: summary["answers"]["refusal_rate"] for name, summary in passes.items()},
+        "false_refusal_rate": {name: summary["answers"]["false_refusal_rate"] for name, summary in passes.items()},
     }

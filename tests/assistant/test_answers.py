@@ -114,11 +114,15 @@ def test_header_names_goal_area_and_sdgs_in_the_question_language(assistant):
 )
 def test_out_of_scope_and_injection_are_declined(assistant, question, language):
     answer = assistant.ask(question)
-    assert answer.refused and answer.language == language
-    assert answer.citations == [] and answer.goal_areas == []
-    assert (
-        "Program för social hållbarhet" if language == "sv" else "Programme for social sustainability"
-    ) in answer.answer
+    assert answer.refused and answer.language == language and answer.goal_areas == []
+    typed = answer.answer.startswith(("Det anger programmet inte", "The programme does not give that"))
+    if typed:  # a question for an amount, another document …: the decline cites the nearest passage, verbatim
+        assert len(answer.citations) == 1 and answer.citations[0].quote in answer.answer
+    else:
+        assert answer.citations == []
+        assert ("Program för social hållbarhet" if language == "sv" else "Programme for social sustainability") in (
+            answer.answer
+        )
 
 
 def test_bad_questions_get_clear_messages(assistant):

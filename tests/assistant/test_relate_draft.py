@@ -17,10 +17,10 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration  # the real embedder, index, servers or subprocesses
 
-LABELLED = [
+LABELLED = [  # the first labelled set of work descriptions (ids w…), now part of the dev split
     json.loads(line)
-    for line in (ROOT / "evals" / "relate.jsonl").read_text(encoding="utf-8").splitlines()
-    if line.strip()
+    for line in (ROOT / "evals" / "occupations_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip() and json.loads(line)["id"].startswith("w")
 ]
 HOUSING = "Tillgång till fullgoda, säkra och ekonomiskt överkomliga bostäder för alla"
 

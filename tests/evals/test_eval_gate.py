@@ -1,4 +1,5 @@
-"""The CI gate: the fast subset of the golden set must meet evals/thresholds.toml."""
+"""The CI gate: the whole frozen test split must meet evals/thresholds.toml (floors just under what was measured
+on it, so that a real regression fails CI)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import tomllib
 import pytest
 
 from evals.baseline import BaselinePipeline
-from evals.golden import GOLDEN_PATH, fast_subset, load_golden
+from evals.golden import load_occupations, load_split
 from evals.metrics import stated_sdgs
 from evals.report import markdown_report, write_report
-from evals.runner import evaluate
+from evals.runner import evaluate, evaluate_occupations
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration  # the real embedder, index, servers or subprocesses
@@ -18,42 +19,48 @@ pytestmark = pytest.mark.integration  # the real embedder, index, servers or sub
 THRESHOLDS = tomllib.loads((ROOT / "evals" / "thresholds.toml").read_text(encoding="utf-8"))
 
 
-def test_golden_set_is_well_formed(corpus_assistant):
-    items = load_golden(GOLDEN_PATH)
-    assert len(items) >= 120
-    headings = {c.section_path[-1] for c in corpus_assistant.index.chunks.values() if c.section_path} | {"preamble"}
-    names = {ga.name for ga in corpus_assistant.index.goal_model.goal_areas}
-    text = " ".join(c.text for c in corpus_assistant.index.chunks.values()).casefold()
-    for item in items:
-        assert set(item.relevant_sections) <= headings, item.id
-        assert set(item.goal_areas) <= names, item.id
-        assert item.refuse == (item.category in ("out_of_scope", "injection")), item.id
-        for fact in item.key_facts:
-            assert " ".join(fact.casefold().split()) in " ".join(text.split()), (item.id, fact)
-    fast = fast_subset(items)
-    assert {i.category for i in fast} == {i.category for i in items} and len(fast) < len(items) / 2
-
-
-def test_fast_subset_meets_the_thresholds(corpus_assistant, tmp_path):
-    report = evaluate(corpus_assistant, fast_subset(load_golden()))
+def gate_failures(report: dict, occupations: dict, thresholds: dict) -> list[str]:
     failures = []
-    for metric, floor in THRESHOLDS["retrieval"]["fused"].items():
+    for metric, floor in thresholds["retrieval"]["fused"].items():
         if report["retrieval"]["fused"][metric] < floor:
             failures.append(f"fused {metric} {report['retrieval']['fused'][metric]} < {floor}")
-    for metric, floor in THRESHOLDS["answers"]["min"].items():
-        if report["answers"][metric] is None or report["answers"][metric] < floor:
-            failures.append(f"{metric} {report['answers'][metric]} < {floor}")
-    for metric, ceiling in THRESHOLDS["answers"]["max"].items():
+    for metric, floor in thresholds["answers"]["min"].items():
+        if report["answers"].get(metric) is None or report["answers"][metric] < floor:
+            failures.append(f"{metric} {report['answers'].get(metric)} < {floor}")
+    for metric, ceiling in thresholds["answers"]["max"].items():
         if report["answers"][metric] > ceiling:
             failures.append(f"{metric} {report['answers'][metric]} > {ceiling}")
+    for metric, floor in thresholds["occupations"]["min"].items():
+        if occupations[metric] < floor:
+            failures.append(f"occupations {metric} {occupations[metric]} < {floor}")
+    return failures
+
+
+@pytest.fixture(scope="module")
+def test_split_report(corpus_assistant):
+    return evaluate(corpus_assistant, load_split("test")), evaluate_occupations(
+        corpus_assistant, load_occupations("test")
+    )
+
+
+def test_the_whole_test_split_meets_the_thresholds(test_split_report):
+    report, occupations = test_split_report
+    assert report["items"] == len(load_split("test"))  # the whole split, not a slice
+    failures = gate_failures(report, occupations, THRESHOLDS)
     assert not failures, "\n".join(failures) + "\n\n" + markdown_report(report, None)
 
 
+def test_the_gate_fails_a_planted_regression(test_split_report):
+    """A floor raised just above what was measured (as a regression would lower the measure) fails the gate."""
+    report, occupations = test_split_report
+    raised = {**THRESHOLDS, "answers": {**THRESHOLDS["answers"], "min": {**THRESHOLDS["answers"]["min"]}}}
+    raised["answers"]["min"]["refusal_rate"] = report["answers"]["refusal_rate"] + 0.05
+    assert any(f.startswith("refusal_rate") for f in gate_failures(report, occupations, raised))
+
+
 def test_report_with_baseline_writes_json_markdown_and_plot(corpus_assistant, tmp_path):
-    golden = load_golden()
-    items = [i for i in golden if i.category == "sdg_mapping"][:3] + [
-        i for i in golden if i.category == "out_of_scope"
-    ][:3]
+    dev = load_split("dev")
+    items = [i for i in dev if i.category == "sdg_mapping"][:3] + [i for i in dev if i.category == "out_of_scope"][:3]
     baseline = BaselinePipeline(corpus_assistant.settings, corpus_assistant.embedder)
     assert 20 < len(baseline.chunks) < 60 and all(len(c.chunk.text) <= 1000 for c in baseline.chunks.values())
     report = evaluate(corpus_assistant, items, baseline)

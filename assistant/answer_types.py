@@ -1,0 +1,44 @@
+"""Answer-type check: a question that asks for a figure, an amount, a name, a date, contact details, a later
+document's contents or another law's wording is answered only when the evidence holds that kind of answer.
+Otherwise it is declined with a message saying the documents do not give it, and the nearest passage on the
+topic is cited, so the user still learns where the programme speaks of it."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.retrieval.searcher import RetrievedChunk
+
+MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+EVIDENCE = {
+    "figure": re.compile(r"\b\d+(?:[,.]\d+)?\s*(?:%|procent|personer|invånare|hushåll|st\b)", re.IGNORECASE),
+    "amount": re.compile(r"\b\d[\d\s]*(?:[,.]\d+)?\s*(?:kr|kronor|tkr|mkr|miljoner|miljarder|sek)\b", re.IGNORECASE),
+    "name": re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ][a-zåäöé]+(?:son|sson|berg|ström|lund|qvist|kvist)\b"),
+    "date": re.compile(
+        rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} (?:{MONTHS})\b|\b(?:{MONTHS}) \d{{4}}\b", re.IGNORECASE
+    ),
+    "contact": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2}[ ]?\d{2}\b"),
+}
+YEAR = re.compile(r"\b(20\d{2})\b")
+LAW = re.compile(
+    r"\b(\w+lagen|\w+balken|\w+förordningen|\w+konventionen|\w+programmet|\w+planen|\w+policyn)\b", re.IGNORECASE
+)
+
+
+def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk]) -> bool:
+    """Whether the top passages hold the kind of answer the question asks for."""
+    text = " ".join(hit.chunk.text for hit in hits[:3])
+    if answer_type in EVIDENCE:
+        return bool(EVIDENCE[answer_type].search(text))
+    if answer_type == "later_document":
+        years = set(YEAR.findall(question))
+        if not years:  # "how is the action plan followed up": the programme's own words about it are the answer
+            return bool(re.search(r"handlingsplan|uppfölj", text, re.IGNORECASE))
+        return any(
+            hit.chunk.kind.value == "action_plan" and (not years or years & set(YEAR.findall(hit.chunk.document_title)))
+            for hit in hits[:3]
+        )
+    if answer_type == "other_law":
+        named = {m.casefold() for m in LAW.findall(question)} - {"programmet"}
+        return bool(named) and all(name in text.casefold() for name in named)
+    return True

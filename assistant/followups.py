@@ -1,0 +1,87 @@
+"""Operations on the previous answer of a conversation: give a quote from it, say it shorter, and name the goals
+of the goal areas it concerned. (Saying it again in English or Swedish re-runs the chain: ``assistant/chain.py``.)
+
+They work from what a client sends back as history (the previous answer's text and goal areas), so the chat,
+the API's ``history`` and ``/v1/chat/completions`` behave alike: a quoted line of the previous answer is found
+again, verbatim, in the index and cited."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.compose import citation_for, quote_block
+from assistant.facts import FactAnswer, StructuredFacts
+from assistant.models import Answer, Turn
+from assistant.understanding.goal_areas import GoalAreaResolver
+from core.models import Chunk
+from core.strings import message
+from core.text import split_sentences
+
+QUOTE_LINE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
+MARKER = re.compile(r"\s*\[\d{1,2}\]\s*$")
+
+
+def previous_quotes(answer_text: str) -> list[str]:
+    """The quoted passages of an answer (Markdown blockquotes), markers removed, in order."""
+    blocks, current = [], []
+    for line in answer_text.splitlines():
+        match = QUOTE_LINE.match(line)
+        if match:
+            current.append(match.group(1))
+            if MARKER.search(match.group(1)):
+                blocks.append(MARKER.sub("", "\n".join(current)).strip())
+                current = []
+        elif current:
+            blocks.append("\n".join(current).strip())
+            current = []
+    return [b.strip('”“"') for b in blocks if b]
+
+
+class FollowUpOperations:
+    def __init__(
+        self,
+        chunks: dict[str, Chunk],
+        facts: StructuredFacts | None,
+        resolver: GoalAreaResolver | None,
+    ):
+        self.chunks = chunks
+        self.facts = facts
+        self.resolver = resolver
+
+    def _best_first(self, quotes: list[str], last: Turn) -> list[str]:
+        """The previous answer's quotes in its own order (best-ranked passage first), those from the goal areas it
+        concerned before the rest."""
+
+        def of_its_area(quote: str) -> bool:
+            chunk = self._chunk_holding(quote)
+            return chunk is not None and chunk.goal_area in last.goal_areas
+
+        return sorted(quotes, key=lambda q: not of_its_area(q))
+
+    def _chunk_holding(self, quote: str) -> Chunk | None:
+        return next((c for c in self.chunks.values() if quote in c.text), None)
+
+    def quote(self, question: str, last: Turn, language: str, shorter: bool = False) -> Answer | None:
+        """The previous answer's first verifiable quote, from its goal area when it has one (with ``shorter``: the
+        quote's first sentence)."""
+        for quote in self._best_first(previous_quotes(last.answer), last):
+            if shorter:
+                quote = next(iter(split_sentences(quote)), quote).strip()
+            chunk = self._chunk_holding(quote)
+            if chunk is None:
+                continue
+            citation = citation_for(1, chunk, quote)
+            intro = message("op_shorter_intro" if shorter else "op_quote_intro", language)
+            text = "\n\n".join([intro, quote_block(quote, 1)])
+            return Answer(question=question, answer=text, refused=False, language=language, citations=[citation])
+        return None
+
+    def which_goals(self, question: str, last: Turn, language: str) -> FactAnswer | None:
+        """The SDGs of the goal areas the previous answer concerned (or that its question named)."""
+        if self.facts is None or self.resolver is None:
+            return None
+        model = self.resolver.model
+        areas = [ga for name in last.goal_areas if (ga := model.goal_area(name)) is not None]
+        if not areas:
+            areas = [m.goal_area for m in self.resolver.by_name(f"{last.question} {last.answer}")][:1]
+        return self.facts.sdgs_of(areas, language) if areas else None
