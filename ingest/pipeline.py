@@ -34,6 +34,7 @@ from ingest.loaders import DocumentLoadError, load_document
 from ingest.manifest import Manifest, discover_files, load_manifest
 from ingest.sections import parse_sections
 from store.index_store import COLLECTION_PREFIX, IndexStore
+from store.keyword_index import FORMAT as KEYWORD_FORMAT
 from store.keyword_index import KeywordIndex
 from store.state import IndexedDocument, IndexState, QuarantinedChunk
 
@@ -151,7 +152,7 @@ class Indexer:
         self.store = IndexStore(settings)
         self.embedder = LazyEmbedder(embedder_factory or (lambda: build_embedder(settings)))
         self.chunker = ChunkerConfig(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
-        self.fingerprint = f"{self.chunker.fingerprint}:{SCREEN_VERSION}"  # what decides the chunks
+        self.fingerprint = f"{self.chunker.fingerprint}:{SCREEN_VERSION}:{KEYWORD_FORMAT}"  # what decides the index
         self.progress = progress
         self.model_id = embedder_id(settings)
 
