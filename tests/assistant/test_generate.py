@@ -210,7 +210,9 @@ def test_a_slow_model_falls_back_to_extractive_within_the_deadline(corpus_assist
         state = slow.run(question)
         took = time.monotonic() - started
         print(f"slow model: extractive answer after {took:.2f} s (deadline 3 s)")
-        assert took < 3.0 + 3.0, took
+        # Not a timing benchmark: the bound only tells "did not wait for the model" (60 s, and the old 2 x 120 s)
+        # from "gave up at the deadline", with room for a loaded machine (6.5 s seen under a parallel suite).
+        assert took < 30.0, took
         assert server.requests == 1 and state.verification is None  # asked once, then not waited for
         assert state.answer.answer == corpus_assistant.ask(question).answer  # the extractive answer
         time.sleep(3.0 + 1.0)  # a retry would have come by now
