@@ -156,13 +156,14 @@ def conversation_metrics(results: list[ItemResult], rows: list[dict[str, float |
     }
 
 
-def breakdown(results: list[ItemResult], chunk_text: dict[str, str], field_name: str) -> dict[str, dict]:
-    """Pass rate and count by an item field (category, form, group, answer_type, operation)."""
+def breakdown(results: list[ItemResult], passes: list[float], field_name: str) -> dict[str, dict]:
+    """Pass rate and count by an item field (category, form, group, answer_type, operation); ``passes`` holds each
+    result's verdict, in order."""
     groups: dict[str, list[float]] = {}
-    for result in results:
+    for result, passed in zip(results, passes):
         value = getattr(result.item, field_name)
         if value:
-            groups.setdefault(str(value), []).append(answer_checks(result, chunk_text)["pass"] or 0.0)
+            groups.setdefault(str(value), []).append(passed)
     return {k: {"n": len(v), "pass": mean(v)} for k, v in sorted(groups.items())}
 
 
@@ -191,13 +192,12 @@ def per_category(results: list[ItemResult], chunk_text: dict[str, str]) -> dict[
 
 
 def summarise(results: list[ItemResult], chunk_text: dict[str, str]) -> dict:
+    passes = [answer_checks(r, chunk_text)["pass"] or 0.0 for r in results]
     return {
         "retrieval": retrieval_metrics(results),
         "answers": answer_metrics(results, chunk_text),
         "categories": per_category(results, chunk_text),
-        "kinds": {
-            name: breakdown(results, chunk_text, name) for name in ("category", "form", "answer_type", "operation")
-        },
+        "kinds": {name: breakdown(results, passes, name) for name in ("category", "form", "answer_type", "operation")},
         "latency_ms": latency(results),
     }
 

@@ -126,10 +126,10 @@ def evaluate(assistant: Assistant, items: list[GoldenItem], baseline: BaselinePi
                 "question": r.item.question,
                 "refused": r.answer.refused,
                 "answer": r.answer.answer[:600],
-                "checks": answer_checks(r, chunk_text),
+                "checks": checks,
             }
-            for r in results
-            if not answer_checks(r, chunk_text)["pass"]
+            for r, checks in ((r, answer_checks(r, chunk_text)) for r in results)
+            if not checks["pass"]
         ],
     }
     if baseline is not None:

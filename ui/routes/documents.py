@@ -55,7 +55,6 @@ def reindex(ctx: AppContext) -> dict:
 
 def check_upload(name: str, data: bytes, limit: int) -> None:
     """A file name without paths, a size within the limit, and content the loaders read: else a 4xx."""
-
     if not re.fullmatch(SAFE_NAME, name) or ".." in name or name == "manifest.toml":  # no paths, no traversal
         raise HTTPException(400, bilingual("api_bad_file_name"))
     if len(data) > limit:
