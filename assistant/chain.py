@@ -14,7 +14,7 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant.answer_types import evidence_holds
-from assistant.compose import SentenceEmbeddings, answer_units, citation_for, quote_block, render_extractive
+from assistant.compose import SentenceEmbeddings, citation_for, quote_block, render_extractive
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.followups import FollowUpOperations
@@ -26,6 +26,7 @@ from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.retrievers import HybridRetriever
 from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
+from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import TYPED_ANSWERS, Classifiers, QuestionReader, Reading
 from assistant.understanding.conversation import ResolvedQuestion, resolve_follow_up
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
@@ -94,15 +95,16 @@ class Assistant:
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
         self.facts = StructuredFacts(model, index.chunks, self.resolver) if model and self.resolver else None
         self.sentences = SentenceEmbeddings(embedder)
+        self.selector = UnitSelector(SentenceIndex(index.chunks, self.sentences), SelectionWeights.packaged())
         self.scope = ScopeGuard(embedder, index.chunks, settings)
-        self.mapper = GoalAreaMapper(self.resolver, self.retriever, self.sentences, index.chunks, settings)
+        self.mapper = GoalAreaMapper(self.resolver, self.retriever, self.selector, index.chunks, settings)
         if backend is None and settings.llm_base_url:
             backend = OpenAICompatibleBackend(settings)
         self.backend = backend
         self.generator = (
             GenerativeAnswerer(backend, embedder, self.sentences, settings) if backend is not None else None
         )
-        self.drafts = DraftWriter(self.mapper, self.retriever, self.sentences, index, self.resolver, backend)
+        self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(Classifiers(embedder, settings.cache_dir))
         self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver)
         self.chain = self._build_chain()
@@ -287,7 +289,7 @@ class Assistant:
         t0 = time.perf_counter()
         hits = self.retrieve(state.resolved.query, state.language).hits
         state.retrieval_ms = (time.perf_counter() - t0) * 1000
-        best = answer_units(state.resolved.query, state.vector, hits, self.sentences, max_units=1)
+        best = self.selector.select(state.resolved.query, state.vector, hits, max_units=1, filters=state.filters)
         if best and all(c.quote != best[0].text for c in fact.citations):
             citation = citation_for(len(fact.citations) + 1, best[0].chunk, best[0].text)
             fact.citations.append(citation)
@@ -313,7 +315,9 @@ class Assistant:
             return state
         log.info("declined: asks for %s, which the evidence does not hold", reading.answer_type)
         what = message(f"answer_type_{reading.answer_type}", state.language)
-        nearest = answer_units(state.resolved.query, state.vector, state.retrieval.hits, self.sentences, max_units=1)
+        nearest = self.selector.select(
+            state.resolved.query, state.vector, state.retrieval.hits, max_units=1, filters=state.filters
+        )
         text = message("typed_decline", state.language, what=what)
         citations = [citation_for(1, nearest[0].chunk, nearest[0].text)] if nearest else []
         if citations:
@@ -405,7 +409,7 @@ class Assistant:
                     generated, hits, self.index.goal_model, goal_areas, state.question, state.language
                 )
                 return state
-        units = answer_units(state.resolved.query, state.vector, hits, self.sentences)
+        units = self.selector.select(state.resolved.query, state.vector, hits, filters=state.filters)
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
         text, citations = render_extractive(units, self.index.goal_model, goal_areas, state.language)
         state.answer = Answer(

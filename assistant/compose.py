@@ -17,6 +17,7 @@ from core.strings import message
 from core.text import shared_token_count, split_sentences, tokenize
 
 LIST_LINE = re.compile(r"^\s*- ")
+LEAD_IN_MAX_PARAGRAPH = 400  # a lead-in takes a following paragraph only when it is this short
 
 
 @dataclass
@@ -30,15 +31,52 @@ class Unit:
     score: float = 0.0
 
 
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of the paragraphs and lists of a chunk (blocks are separated by a blank line)."""
+    spans, start = [], 0
+    for part in text.split("\n\n"):
+        spans.append((start, start + len(part)))
+        start += len(part) + 2
+    return spans
+
+
+def _is_list(block: str) -> bool:
+    return any(LIST_LINE.match(line) for line in block.split("\n"))
+
+
+def _introduced_end(text: str, blocks: list[tuple[int, int]], after: int) -> int | None:
+    """Where what a lead-in ending in ':' introduces ends: the next list (through one more lead-in such as
+    'Alltid bästa möjliga möte, vilket betyder:'), or a short next paragraph; None when nothing follows."""
+    for j in range(after + 1, min(after + 3, len(blocks))):
+        block = text[slice(*blocks[j])]
+        if _is_list(block) or not block.rstrip().endswith(":"):
+            return blocks[j][1] if _is_list(block) or len(block) <= LEAD_IN_MAX_PARAGRAPH else None
+    return None
+
+
 def split_units(chunk: Chunk, rank: int = 1) -> list[Unit]:
-    units: list[Unit] = []
-    for block in chunk.text.split("\n\n"):
-        lines = block.split("\n")
-        if any(LIST_LINE.match(line) for line in lines):
+    """The chunk's sentences and lists, each an exact substring of its text; a lead-in ending in ':' is kept with
+    what it introduces."""
+    text, units = chunk.text, []
+    blocks = _blocks(text)
+    consumed_until = -1
+    for b, (start, end) in enumerate(blocks):
+        if start < consumed_until:
+            continue
+        block = text[start:end]
+        if _is_list(block):
             units.append(Unit(chunk, block, len(units), rank))
-        else:
-            for sentence in split_sentences(block):
-                units.append(Unit(chunk, sentence.strip(), len(units), rank))
+            continue
+        sentences = [s.strip() for s in split_sentences(block)]
+        for k, sentence in enumerate(sentences):
+            last = k == len(sentences) - 1
+            stop = _introduced_end(text, blocks, b) if last and sentence.endswith(":") else None
+            if stop is not None:
+                begin = text.index(sentence, start)
+                units.append(Unit(chunk, text[begin:stop], len(units), rank))
+                consumed_until = stop
+            else:
+                units.append(Unit(chunk, sentence, len(units), rank))
     return units
 
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from assistant.compose import SentenceEmbeddings, answer_units, citation_for, sdg_list
+from assistant.compose import citation_for, sdg_list
 from assistant.mapper import GoalAreaMapper, GoalAreaScore
 from assistant.models import Citation
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
+from assistant.selection import UnitSelector
 from assistant.understanding.goal_areas import GoalAreaResolver
 from assistant.verify import verify_draft
 from core.citations import source_line
@@ -40,6 +41,16 @@ AUDIENCES = [
     (re.compile(r"nyanställd|new staff|new employees", re.I), ("nyanställda", "new staff")),
     (re.compile(r"affisch|poster", re.I), ("en affisch", "a poster")),
 ]
+
+
+TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{4,})$", re.IGNORECASE | re.DOTALL)
+
+
+def topic_of(request: str) -> str:
+    """What a writing request is about ("… en kort text för nyanställda om stadens värdegrund" -> "stadens
+    värdegrund"), so that the genre and audience words do not steer which passages are chosen."""
+    found = TOPIC.search(request.strip())
+    return found.group(1) if found else request
 
 
 def is_draft_request(text: str) -> bool:
@@ -93,14 +104,14 @@ class DraftWriter:
         self,
         mapper: GoalAreaMapper,
         retriever: SearcherRetriever,
-        sentences: SentenceEmbeddings,
+        selector: UnitSelector,
         index: LoadedIndex,
         resolver: GoalAreaResolver | None,
         backend=None,
     ):
         self.mapper = mapper
         self.retriever = retriever
-        self.sentences = sentences
+        self.selector = selector
         self.index = index
         self.resolver = resolver
         self.backend = backend
@@ -123,22 +134,19 @@ class DraftWriter:
 
     # -- pieces -----------------------------------------------------------------------------------
     def _quotes(self, request: DraftRequest, areas: list[GoalAreaScore], citations: _Citations) -> list[Citation]:
-        """Up to two quotes from each of the first two goal areas, or from the whole corpus without one."""
-        topic, language = request.topic, request.language
-        vector = self.sentences.embedder.embed_queries_array([topic])[0]
+        """The corpus's passages that best fit the topic, then up to two from each of the first two goal areas."""
+        topic, language = topic_of(request.topic), request.language
+        vector = self.selector.index.embeddings.embedder.embed_queries_array([topic])[0]
         model = self.index.goal_model
         statements = {ga.sdg_statement for ga in (model.goal_areas if model else [])}
-        quotes: list[Citation] = []
+        hits = self.retriever.results(topic, language).hits
+        chosen = [u for u in self.selector.select(topic, vector, hits, max_units=3) if u.text not in statements]
         for ga in areas[:2]:  # the goal area's SDG line is already in the sheet's goal-area list
-            hits = self.retriever.results(topic, language, filters=RetrievalFilters(goal_area=ga.name), k=4).hits
-            units = answer_units(topic, vector, hits, self.sentences, max_units=4, keep_ratio=0.0, max_chars=1200)
-            quotes += [citations.cite(u.chunk, u.text) for u in [u for u in units if u.text not in statements][:3]]
-        if not quotes:
-            hits = self.retriever.results(topic, language).hits
-            quotes += [
-                citations.cite(u.chunk, u.text) for u in answer_units(topic, vector, hits, self.sentences, max_units=2)
-            ]
-        return quotes
+            area = RetrievalFilters(goal_area=ga.name)
+            hits = self.retriever.results(topic, language, filters=area, k=4).hits
+            units = self.selector.select(topic, vector, hits, max_units=4, keep_ratio=0.0, max_chars=1200, filters=area)
+            chosen += [u for u in units if u.text not in statements and all(u.text != c.text for c in chosen)][:2]
+        return [citations.cite(u.chunk, u.text) for u in chosen]
 
     def _vision(self, citations: _Citations) -> Citation | None:
         """The programme's målbild: the first sentence of the section whose heading names it."""

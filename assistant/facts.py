@@ -9,35 +9,37 @@ from dataclasses import dataclass, field
 
 from assistant.compose import Unit, citation_for, quote_block, split_units
 from assistant.models import Citation, GoalAreaRef
-from assistant.understanding.goal_areas import GoalAreaResolver
+from assistant.understanding.goal_areas import GoalAreaMatch, GoalAreaResolver
 from core.models import Chunk, GoalArea, GoalAreaModel, MainArea
 from core.strings import message
-from core.text import normalise_name
+from core.text import normalise_name, strip_diacritics
 
-SDG_TERMS = re.compile(
+
+def folded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    """A pattern that also matches text typed without diacritics: both are matched without them."""
+    return re.compile(strip_diacritics(pattern), flags)
+
+
+SDG_TERMS = folded(
     r"\b(sdg\w*|agenda\s*2030\w*(?:-mål\w*)?|globala?\s+mål\w*|global\s+goals?|hållbarhetsmål\w*|fn:?s?\s+(?:globala\s+)?mål\w*|"
     r"un\s+goals?|sustainable\s+development\s+goals?|world\s+goals?|fn-mål\w*)",
-    re.IGNORECASE,
 )
-SDG_NUMBER = re.compile(
-    r"\b(?:mål|målet|goal|sdg)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*(\d{1,2})\b(?!\s*%)", re.IGNORECASE
-)
-COUNT_WORDS = re.compile(r"\b(hur\s+många|how\s+many|antal(?:et)?|number\s+of)\b", re.IGNORECASE)
-LIST_WORDS = re.compile(
-    r"\b(vilka|which|what|vad|list\w*|nämn\w*|räkna\s+upp|name|hur\s+många|how\s+many)\b", re.IGNORECASE
-)
-GOAL_AREA_PLURAL = re.compile(
-    r"\b(målområden\w*|målområdena|goal\s+areas|focus\s+areas|target\s+areas)\b", re.IGNORECASE
-)
-ALL_AREAS = re.compile(
-    r"\b(alla|samtliga|varje|all|every|each)\b[^?.]{0,30}\b(målområde\w*|goal\s+areas?|areas)\b", re.IGNORECASE
-)
-ONLY = re.compile(
+SDG_NUMBER = folded(r"\b(?:mål|målet|goal|sdg)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*(\d{1,2})\b(?!\s*%)")
+COUNT_WORDS = folded(r"\b(hur\s+många|how\s+many|antal(?:et)?|number\s+of)\b")
+LIST_WORDS = folded(r"\b(vilka|which|what|vad|list\w*|nämn\w*|räkna\s+upp|name|hur\s+många|how\s+many)\b")
+GOAL_AREA_PLURAL = folded(r"\b(målområden\w*|målområdena|goal\s+areas|focus\s+areas|target\s+areas)\b")
+ALL_AREAS = folded(r"\b(alla|samtliga|varje|all|every|each)\b[^?.]{0,30}\b(målområde\w*|goal\s+areas?|areas)\b")
+ONLY = folded(
     r"\b(bara|enbart|endast|only|exclusively|men inte|but not|nowhere else|inget annat|inte i något annat"
     r"|inte till något annat|no other)\b",
-    re.IGNORECASE,
 )
-MAIN_AREA_TERMS = re.compile(r"\b(huvudområde\w*|main\s+areas?|main\s+themes?|overarching\s+areas?)\b", re.IGNORECASE)
+SHARED = folded(r"\b(gemensam\w*|delar|båda|bägge|both|in\s+common|share[sd]?|overlap\w*)\b")
+DIFFERENCE = folded(
+    r"\b(saknar|men\s+inte|som\s+inte|utöver|förutom|skiljer|lacks?|missing|but\s+not|that\s+\w+\s+(?:does|do)n'?t|"
+    r"differ\w*|besides|apart\s+from)\b"
+)
+GOALS_WORD = folded(r"\b(mål|målen|goals?)\b")
+MAIN_AREA_TERMS = folded(r"\b(huvudområde\w*|main\s+areas?|main\s+themes?|overarching\s+areas?)\b")
 
 
 NUMBER_WORDS = {
@@ -50,6 +52,16 @@ def count_word(n: int, language: str) -> str:
     """Counts of areas in words, so that the only numbers in an answer's first lines are SDG numbers."""
     words = NUMBER_WORDS["en" if language == "en" else "sv"]
     return words[n] if 0 <= n < len(words) else str(n)
+
+
+def _two_named(matches: list[GoalAreaMatch]) -> list[GoalAreaMatch]:
+    """The first two goal areas a question names at different places (one word naming two areas counts once,
+    for the area it names best), in the question's order."""
+    by_place: dict[int, GoalAreaMatch] = {}
+    for m in matches:  # best first
+        by_place.setdefault(m.position, m)
+    ordered = [by_place[p] for p in sorted(by_place)]
+    return ordered[:2] if len(ordered) >= 2 else []
 
 
 @dataclass
@@ -81,14 +93,19 @@ class StructuredFacts:
         matches = self.resolver.by_name(question)
         named = [m.goal_area for m in matches]
         top_named = [m.goal_area for m in matches if m.score == matches[0].score]
+        mains = self.resolver.main_areas_named(question)
+        question = strip_diacritics(question)  # the patterns below are matched without diacritics
         numbers = [int(n) for n in SDG_NUMBER.findall(question) if 1 <= int(n) <= 17]
         asks_sdgs = bool(SDG_TERMS.search(question)) or bool(numbers)
-        mains = self.resolver.main_areas_named(question)
         if numbers and asks_sdgs:
             areas = top_named or (carried or [])
             if areas:
                 return self._membership(numbers, areas, language)
             return self._sdg_meaning(numbers, language)
+        pair = _two_named(matches)
+        compares = pair and (SHARED.search(question) or DIFFERENCE.search(question))
+        if compares and (asks_sdgs or GOALS_WORD.search(question)):
+            return self._compare_sdgs(pair[0].goal_area, pair[1].goal_area, bool(SHARED.search(question)), language)
         if asks_sdgs:
             if top_named and ONLY.search(question):
                 return self._exclusive_sdgs(top_named[0], language)
@@ -204,6 +221,19 @@ class StructuredFacts:
         units = [self._statement_unit(g) for g in self.model.goal_areas]
         cited = [self._statement_unit(ga)] + [u for u in units if u and u.chunk.goal_area != ga.name]
         return self._finish("exclusive_sdgs", lines, cited, [ga], language)
+
+    def _compare_sdgs(self, first: GoalArea, second: GoalArea, shared: bool, language: str) -> FactAnswer:
+        """The SDGs two goal areas have in common, or those the first has and the second lacks."""
+        if shared:
+            numbers = sorted(set(first.sdgs) & set(second.sdgs))
+            key = "fact_pair_shared" if numbers else "fact_pair_shared_none"
+        else:
+            numbers = sorted(set(first.sdgs) - set(second.sdgs))
+            key = "fact_pair_difference" if numbers else "fact_pair_difference_none"
+        names = self._names(numbers, language) if numbers else ""
+        line = message(key, language, first=first.name, second=second.name, sdgs=names)
+        units = [self._statement_unit(first), self._statement_unit(second)]
+        return self._finish("compare_sdgs", [line], units, [first, second], language)
 
     def _shared_sdgs(self, language: str) -> FactAnswer:
         areas = self.model.goal_areas

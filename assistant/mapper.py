@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.compose import SentenceEmbeddings, answer_units, citation_for, quote_block, sdg_list
+from assistant.compose import citation_for, quote_block, sdg_list
 from assistant.models import Citation
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
+from assistant.selection import UnitSelector
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import Chunk, DocumentKind, GoalArea, GoalAreaModel
 from core.settings import Settings
@@ -77,7 +78,7 @@ class GoalAreaMapper:
         self,
         resolver: GoalAreaResolver | None,
         retriever: SearcherRetriever,
-        sentences: SentenceEmbeddings,
+        selector: UnitSelector,
         chunks: dict[str, Chunk],
         settings: Settings,
         max_areas: int = 3,
@@ -85,7 +86,7 @@ class GoalAreaMapper:
     ):
         self.resolver = resolver
         self.retriever = retriever
-        self.sentences = sentences
+        self.selector = selector
         self.chunks = chunks
         self.settings = settings
         self.max_areas = max_areas
@@ -132,12 +133,16 @@ class GoalAreaMapper:
 
     def _explain(self, e: _Evidence, description: str, vector, language: str, confident: bool) -> GoalAreaScore:
         ga = e.goal_area
-        hits = self.retriever.results(description, language, filters=RetrievalFilters(goal_area=ga.name), k=4).hits
-        units = answer_units(description, vector, hits, self.sentences, top_chunks=3, max_units=2, keep_ratio=0.0)
-        citations = [citation_for(n, u.chunk, u.text) for n, u in enumerate(units, start=1)]
+        area = RetrievalFilters(goal_area=ga.name)
+        hits = self.retriever.results(description, language, filters=area, k=4).hits
+        units = self.selector.select(description, vector, hits, max_units=2, keep_ratio=0.0, filters=area)
         statement = next(
             (c for c in self.chunks.values() if c.goal_area == ga.name and ga.sdg_statement in c.text), None
         )
+        aim = _aim(statement, ga.sdg_statement) if statement is not None else None
+        quotes = [(statement, aim)] if aim else []  # what the goal area is about, then what is nearest the work
+        quotes += [(u.chunk, u.text) for u in units if not aim or (u.text not in aim and aim not in u.text)][:1]
+        citations = [citation_for(n, chunk, text) for n, (chunk, text) in enumerate(quotes, start=1)]
         if statement is not None and all(c.quote != ga.sdg_statement for c in citations):
             citations.append(citation_for(len(citations) + 1, statement, ga.sdg_statement))
         plan = any(h.chunk.kind == DocumentKind.action_plan for h in hits[:2])
@@ -149,6 +154,15 @@ class GoalAreaMapper:
             reason=_reason(e, language, confident, plan),
             citations=citations[:3],
         )
+
+
+def _aim(chunk: Chunk, sdg_statement: str) -> str | None:
+    """The goal area's opening paragraph: the one after the line that names its SDGs."""
+    blocks = chunk.text.split("\n\n")
+    for i, block in enumerate(blocks[:-1]):
+        if sdg_statement in block and blocks[i + 1].strip():
+            return blocks[i + 1]
+    return None
 
 
 def _reason(e: _Evidence, language: str, confident: bool, plan: bool) -> str:

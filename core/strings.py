@@ -101,6 +101,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Inget av målen i *{name}* är unikt för området; alla finns även i andra målområden.",
         "en": "None of the SDGs of *{name}* is unique to it; all appear in other goal areas too.",
     },
+    "fact_pair_shared": {
+        "sv": "Målområdena *{first}* och *{second}* har Agenda 2030-målen {sdgs} gemensamt.",
+        "en": "The goal areas *{first}* and *{second}* have SDGs {sdgs} in common.",
+    },
+    "fact_pair_shared_none": {
+        "sv": "Målområdena *{first}* och *{second}* har inga Agenda 2030-mål gemensamt.",
+        "en": "The goal areas *{first}* and *{second}* have no SDGs in common.",
+    },
+    "fact_pair_difference": {
+        "sv": "Målområdet *{first}* omfattar Agenda 2030-målen {sdgs}, som *{second}* inte omfattar.",
+        "en": "The goal area *{first}* covers SDGs {sdgs}, which *{second}* does not.",
+    },
+    "fact_pair_difference_none": {
+        "sv": "Målområdet *{first}* omfattar inga Agenda 2030-mål utöver dem som *{second}* omfattar.",
+        "en": "The goal area *{first}* covers no SDGs beyond those of *{second}*.",
+    },
     "fact_shared_by_all": {
         "sv": "Mål {sdgs} ingår i alla {count} målområden.",
         "en": "SDGs {sdgs} are part of all {count} goal areas.",

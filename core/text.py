@@ -38,6 +38,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def strip_diacritics(text: str) -> str:
+    """The text without diacritics, case kept ('Målområden' -> 'Malomraden'), for matching typed-without forms."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def words(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 

@@ -18,7 +18,7 @@ class ChunkerConfig:
 
     @property
     def fingerprint(self) -> str:
-        return f"section-chunker-v2:{self.max_chars}:{self.min_chars}"
+        return f"section-chunker-v3:{self.max_chars}:{self.min_chars}"
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -56,18 +56,26 @@ def _split_unit(unit: Block, max_chars: int) -> list[Block]:
     return out
 
 
+def _leads_in(block: Block) -> bool:
+    return block.text.rstrip().endswith(":")
+
+
 def pack_blocks(blocks: list[Block], config: ChunkerConfig) -> list[list[Block]]:
     """Greedy packing of units up to max_chars; a short tail is merged into its predecessor when it fits."""
     units = [piece for unit in _units(blocks) for piece in _split_unit(unit, config.max_chars)]
     groups: list[list[Block]] = []
     size = 0
     for unit in units:
-        if groups and size + 2 + len(unit.text) <= config.max_chars:
+        lone_lead_in = groups and len(groups[-1]) == 1 and _leads_in(groups[-1][0])
+        limit = 2 * config.max_chars if lone_lead_in else config.max_chars
+        if groups and size + 2 + len(unit.text) <= limit:
             groups[-1].append(unit)
             size += 2 + len(unit.text)
         else:
-            groups.append([unit])
-            size = len(unit.text)
+            # a lead-in (ends with ':') goes with what it introduces, never alone at a chunk's end
+            carried = [groups[-1].pop()] if groups and len(groups[-1]) > 1 and _leads_in(groups[-1][-1]) else []
+            groups.append([*carried, unit])
+            size = sum(len(b.text) + 2 for b in groups[-1]) - 2
     if len(groups) >= 2:
         tail = sum(len(b.text) for b in groups[-1])
         head = sum(len(b.text) + 2 for b in groups[-2])

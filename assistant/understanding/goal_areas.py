@@ -13,7 +13,17 @@ import numpy as np
 from assistant.models import GoalAreaRef
 from core.embedders import Embedder
 from core.models import GoalArea, GoalAreaModel, MainArea
-from core.text import ENGLISH_STOP_WORDS, SWEDISH_STOP_WORDS, shared_token_count, stem_word, stems, tokenize, words
+from core.text import (
+    ENGLISH_STOP_WORDS,
+    SWEDISH_STOP_WORDS,
+    fold,
+    shared_token_count,
+    stem_word,
+    stems,
+    strip_diacritics,
+    tokenize,
+    words,
+)
 
 
 @dataclass
@@ -21,6 +31,7 @@ class GoalAreaMatch:
     goal_area: GoalArea
     score: float
     via: Literal["name", "meaning"]
+    position: int = 0  # where the text first names it (word index), for questions that compare two areas
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +90,7 @@ class GoalAreaResolver:
         self.min_similarity = min_similarity
         self.min_margin = min_margin
         self._words = load_goal_area_words(model)
+        self._folded_words = [[tuple(fold(t) for t in phrase) for phrase in phrases] for phrases in self._words]
         self._generic = {w.casefold() for w in words_file().get("generic", [])}
         self._main_words = main_area_words(model)
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
@@ -86,15 +98,18 @@ class GoalAreaResolver:
     def by_name(self, text: str) -> list[GoalAreaMatch]:
         """Goal areas whose words the text uses: most words first, then the one the text names first."""
         tokens = self._stems(text)
+        # a text typed without any diacritics ("halsoomradet") is matched without them; otherwise letters count
+        plain = text == strip_diacritics(text)
+        tokens = [fold(t) for t in tokens] if plain else tokens
         present = set(tokens)
         hits = []
-        for ga, phrases in zip(self.model.goal_areas, self._words):
+        for ga, phrases in zip(self.model.goal_areas, self._folded_words if plain else self._words):
             matched = [phrase for phrase in phrases if all(_word_present(t, present) for t in phrase)]
             if matched:
                 first = min(i for i, tok in enumerate(tokens) for phrase in matched if _word_present(phrase[0], {tok}))
                 # a word itself counts fully, a word inside a compound ("bostadsområde") half
                 score = sum(1.0 if all(t in present for t in phrase) else 0.5 for phrase in matched)
-                hits.append((GoalAreaMatch(ga, score, "name"), first))
+                hits.append((GoalAreaMatch(ga, score, "name", first), first))
         return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
     def _content_words(self, text: str) -> list[str]:

@@ -68,3 +68,22 @@ def test_a_follow_up_carries_its_goal_area(facts):
 
 def test_other_questions_are_not_facts(facts):
     assert facts.answer("Vad säger programmet om barnrättsperspektivet?", "sv") is None
+
+
+def test_patterns_match_questions_typed_without_diacritics(facts):
+    fact = facts.answer("hur manga av de globala malen ingar i programmet", "sv")
+    assert fact is not None and fact.intent == "count_sdgs"
+
+
+def test_two_goal_areas_compared_by_their_sdgs(facts):
+    from evals.metrics import stated_sdgs
+
+    shared = facts.answer("vilka globala mål har utbildning och arbete gemensamt?", "sv")
+    assert shared is not None and shared.intent == "compare_sdgs"
+    assert stated_sdgs(shared.text) == [5, 10, 17]
+    lacking = facts.answer("vilka mal har bostadsomradet som halsoomradet saknar?", "sv")
+    assert lacking is not None and lacking.intent == "compare_sdgs"
+    assert stated_sdgs(lacking.text) == [11]
+    assert [g.name for g in lacking.goal_areas][0].startswith("Tillgång till fullgoda")
+    reverse = facts.answer("Which SDGs does the health area have that the housing area lacks?", "en")
+    assert reverse is not None and stated_sdgs(reverse.text) == [1, 2, 3]

@@ -86,8 +86,9 @@ def test_chunk_text_is_verbatim_from_the_corpus(chunked):
 def test_sizes_are_respected():
     for size in (300, 500, 900):
         chunks, _, _ = programme_chunks(ChunkerConfig(max_chars=size, min_chars=size // 3))
-        prose = [c for c in chunks if "\n- " not in f"\n{c.text}"]
+        prose = [c for c in chunks if "\n- " not in f"\n{c.text}" and ":\n\n" not in c.text]
         assert max(len(c.text) for c in prose) <= size * 1.25 + 2
+        # a lead-in ending in ':' is kept with what it introduces, which may take a chunk to twice the size
         assert max(len(c.text) for c in chunks) <= size * 2 + 2  # a list may run to twice the size, unsplit
     small, _, _ = programme_chunks(ChunkerConfig(max_chars=300, min_chars=100))
     large, _, _ = programme_chunks(ChunkerConfig(max_chars=900, min_chars=300))

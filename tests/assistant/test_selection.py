@@ -1,0 +1,64 @@
+"""Sentence-level selection over the whole corpus, and lead-ins kept with what they introduce (programme parsed
+without a model, bag-of-words embedder)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.compose import SentenceEmbeddings, split_units
+from assistant.retrieval.filters import RetrievalFilters
+from assistant.retrieval.searcher import RetrievedChunk
+from assistant.selection import FEATURES, SelectionWeights, SentenceIndex, UnitSelector
+from tests.fixtures.small import BagOfWordsEmbedder, chunks_by_id
+
+
+@pytest.fixture(scope="module")
+def selector() -> UnitSelector:
+    embeddings = SentenceEmbeddings(BagOfWordsEmbedder())
+    return UnitSelector(SentenceIndex(chunks_by_id(), embeddings), SelectionWeights.packaged())
+
+
+def _ask(selector: UnitSelector, question: str, hits: list[RetrievedChunk], **kwargs):
+    vector = selector.index.embeddings.embedder.embed_queries_array([question])[0]
+    return selector.select(question, vector, hits, **kwargs)
+
+
+def _chunk_with(text: str):
+    return next(c for c in chunks_by_id().values() if text in c.text)
+
+
+def test_the_answer_sentence_is_found_outside_the_retrieved_chunks(selector):
+    """Retrieval handed over only an unrelated chunk: the sentence index still finds the one that answers."""
+    unrelated = _chunk_with("Kontaktcenter")
+    units = _ask(selector, "Vilka megatrender nämns, globalisering och urbanisering?", [RetrievedChunk(unrelated, 1.0)])
+    assert any("globalisering, urbanisering och digitalisering" in u.text for u in units)
+    assert all(u.text in u.chunk.text for u in units)  # verbatim
+
+
+def test_filters_keep_the_corpus_wide_candidates_inside_them(selector):
+    housing = _chunk_with("Området omfattar mål 5, 10, 11 och 17")
+    area = RetrievalFilters(goal_area=housing.goal_area)
+    units = _ask(selector, "globalisering urbanisering digitalisering", [RetrievedChunk(housing, 1.0)], filters=area)
+    assert units and all(u.chunk.goal_area == housing.goal_area for u in units)
+
+
+def test_a_lead_in_ending_in_a_colon_is_kept_with_the_list_it_introduces():
+    chunk = _chunk_with("Den värdegrund som är antagen")
+    lead_in = next(u for u in split_units(chunk) if "Den värdegrund som är antagen" in u.text)
+    assert lead_in.text.startswith("Den värdegrund som är antagen för Västerås stads dagliga arbete är:")
+    assert "Alltid bästa möjliga möte" in lead_in.text and "- Respekt och omtanke" in lead_in.text
+    assert lead_in.text in chunk.text
+
+
+def test_no_chunk_ends_on_a_lead_in():
+    """The chunker keeps a lead-in with what follows (else the quote would stop at 'är:')."""
+    for chunk in chunks_by_id().values():
+        assert not chunk.text.rstrip().endswith(":"), chunk.chunk_id
+        assert not any(u.text.endswith(":") for u in split_units(chunk)), chunk.chunk_id
+
+
+def test_the_packaged_weights_were_fitted_on_dev_for_these_features():
+    weights = SelectionWeights.packaged()
+    assert len(weights.coefficients) == len(FEATURES) and "dev" in weights.source
+    assert weights.score(np.zeros((1, len(FEATURES))))[0] == pytest.approx(1 / (1 + np.exp(-weights.intercept)))
