@@ -95,7 +95,9 @@ class Assistant:
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
         self.facts = StructuredFacts(model, index.chunks, self.resolver) if model and self.resolver else None
         self.sentences = SentenceEmbeddings(embedder)
-        self.selector = UnitSelector(SentenceIndex(index.chunks, self.sentences), SelectionWeights.packaged())
+        sdg_lines = frozenset(ga.sdg_statement for ga in model.goal_areas) if model else frozenset()
+        sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines)
+        self.selector = UnitSelector(sentence_index, SelectionWeights.packaged())
         self.scope = ScopeGuard(embedder, index.chunks, settings)
         self.mapper = GoalAreaMapper(self.resolver, self.retriever, self.selector, index.chunks, settings)
         if backend is None and settings.llm_base_url:
@@ -106,7 +108,7 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(Classifiers(embedder, settings.cache_dir))
-        self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver)
+        self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver, self.sentences)
         self.chain = self._build_chain()
 
     def _build_chain(self):
@@ -255,11 +257,12 @@ class Assistant:
         state.answer = Answer(
             question=state.question,
             answer=fact.text,
-            refused=False,
+            refused=fact.declined,
             language=state.language,
             goal_areas=fact.goal_areas,
             citations=fact.citations,
         )
+        state.keep_citations = fact.declined  # a decline still shows where the programme names its goals
         return state
 
     def _work_or_draft(self, state: QuestionState) -> QuestionState:
@@ -275,7 +278,9 @@ class Assistant:
             (intent == "draft" and p >= s.draft_min_p) or (is_draft_request(question) and intent != "work")
         ):
             state.answer = self.draft_answer(question, state.language)
-        elif (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft"):
+        elif on_topic and (
+            (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft")
+        ):
             mapping = self.mapper.map(question, state.language)
             if mapping.confident:
                 state.answer = self.relate_answer(question, state.language, mapping)

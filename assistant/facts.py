@@ -38,6 +38,11 @@ DIFFERENCE = folded(
     r"\b(saknar|men\s+inte|som\s+inte|utöver|förutom|skiljer|lacks?|missing|but\s+not|that\s+\w+\s+(?:does|do)n'?t|"
     r"differ\w*|besides|apart\s+from)\b"
 )
+MEMBERSHIP = folded(
+    r"\b(ingår|ingick|omfatta\w*|täck\w*|finns\s+med|med\s+i|del\s+av|hör\s+till|tillhör|include[sd]?|including|"
+    r"part\s+of|cover(?:s|ed)?|among|in\s+the\s+(?:list|programme|program))\b"
+)
+BELONGS = folded(r"\b(hör|hörde|tillhör\w*|belongs?|belonging|part\s+of|under|ingår|falls?)\b")
 GOALS_WORD = folded(r"\b(mål|målen|goals?)\b")
 MAIN_AREA_TERMS = folded(r"\b(huvudområde\w*|main\s+areas?|main\s+themes?|overarching\s+areas?)\b")
 
@@ -70,6 +75,7 @@ class FactAnswer:
     text: str
     citations: list[Citation] = field(default_factory=list)
     goal_areas: list[GoalAreaRef] = field(default_factory=list)
+    declined: bool = False  # the programme does not speak of what was asked (an SDG it does not include)
 
 
 class StructuredFacts:
@@ -98,6 +104,9 @@ class StructuredFacts:
         numbers = [int(n) for n in SDG_NUMBER.findall(question) if 1 <= int(n) <= 17]
         asks_sdgs = bool(SDG_TERMS.search(question)) or bool(numbers)
         if numbers and asks_sdgs:
+            uncovered = all(n not in self.model.covered_sdgs for n in numbers)
+            if uncovered and not MEMBERSHIP.search(question):  # "what does the programme say about SDG 14?"
+                return self._sdg_meaning(numbers, language, decline_uncovered=True)
             areas = top_named or (carried or [])
             if areas:
                 return self._membership(numbers, areas, language)
@@ -124,6 +133,8 @@ class StructuredFacts:
             return None
         if MAIN_AREA_TERMS.search(question) and top_named:
             return self._main_area_of(top_named, language)
+        if MAIN_AREA_TERMS.search(question) and carried and not named and BELONGS.search(question):
+            return self._main_area_of(carried, language)  # "and which main area does that belong to?"
         if MAIN_AREA_TERMS.search(question) and LIST_WORDS.search(question) and not named:
             return self._list_main_areas(language)
         if GOAL_AREA_PLURAL.search(question) and LIST_WORDS.search(question) and not named:
@@ -181,7 +192,9 @@ class StructuredFacts:
                     lines.append(message("fact_member_no", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
         return self._finish("sdg_membership", lines, [self._statement_unit(ga) for ga in areas], areas, language)
 
-    def _sdg_meaning(self, numbers: list[int], language: str) -> FactAnswer:
+    def _sdg_meaning(self, numbers: list[int], language: str, decline_uncovered: bool = False) -> FactAnswer:
+        """What SDG n is and which goal areas hold it; asked about a goal the programme does not include (not whether
+        it is included), the answer is a decline that says so."""
         lines, areas = [], []
         for n in numbers:
             goal = self.model.sdg_goals[n]
@@ -205,7 +218,9 @@ class StructuredFacts:
                 covered = ", ".join(str(x) for x in self.model.covered_sdgs)
                 lines.append(message("fact_sdg_in_no_area", language, n=n, name=own, other=other, covered=covered))
             areas.extend(ga for ga in holders if ga not in areas)
-        return self._finish("sdg_meaning", lines, [self._statement_unit(ga) for ga in areas], areas, language)
+        fact = self._finish("sdg_meaning", lines, [self._statement_unit(ga) for ga in areas], areas, language)
+        fact.declined = decline_uncovered and not areas
+        return fact
 
     def _exclusive_sdgs(self, ga: GoalArea, language: str) -> FactAnswer:
         others = {n for other in self.model.goal_areas if other is not ga for n in other.sdgs}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import citation_for, quote_block
+from assistant.compose import SentenceEmbeddings, citation_for, quote_block
 from assistant.facts import FactAnswer, StructuredFacts
-from assistant.models import Answer, Turn
+from assistant.models import Answer, GoalAreaRef, Turn
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import Chunk
 from core.strings import message
@@ -43,20 +43,30 @@ class FollowUpOperations:
         chunks: dict[str, Chunk],
         facts: StructuredFacts | None,
         resolver: GoalAreaResolver | None,
+        embeddings: SentenceEmbeddings | None = None,
     ):
         self.chunks = chunks
         self.facts = facts
         self.resolver = resolver
+        self.embeddings = embeddings
+        self.statements = {ga.sdg_statement for ga in resolver.model.goal_areas} if resolver else set()
 
     def _best_first(self, quotes: list[str], last: Turn) -> list[str]:
-        """The previous answer's quotes in its own order (best-ranked passage first), those from the goal areas it
-        concerned before the rest."""
+        """The previous answer's quotes, those from the goal areas it concerned first, then those closest in meaning
+        to the previous question; a line that only lists SDG numbers comes last (the answer names them anyway)."""
 
         def of_its_area(quote: str) -> bool:
             chunk = self._chunk_holding(quote)
             return chunk is not None and chunk.goal_area in last.goal_areas
 
-        return sorted(quotes, key=lambda q: not of_its_area(q))
+        closeness = dict(zip(quotes, self._closeness(quotes, last.question)))
+        return sorted(quotes, key=lambda q: (q in self.statements, not of_its_area(q), -closeness[q]))
+
+    def _closeness(self, quotes: list[str], question: str) -> list[float]:
+        if self.embeddings is None or not quotes:
+            return [0.0] * len(quotes)
+        vector = self.embeddings.embedder.embed_queries_array([question])[0]
+        return [float(x) for x in self.embeddings.get(quotes) @ vector]
 
     def _chunk_holding(self, quote: str) -> Chunk | None:
         return next((c for c in self.chunks.values() if quote in c.text), None)
@@ -73,8 +83,17 @@ class FollowUpOperations:
             citation = citation_for(1, chunk, quote)
             intro = message("op_shorter_intro" if shorter else "op_quote_intro", language)
             text = "\n\n".join([intro, quote_block(quote, 1)])
-            return Answer(question=question, answer=text, refused=False, language=language, citations=[citation])
+            areas = self._areas(last)  # the quote still concerns the goal areas of the answer it came from
+            return Answer(
+                question=question, answer=text, refused=False, language=language, citations=[citation], goal_areas=areas
+            )
         return None
+
+    def _areas(self, last: Turn) -> list[GoalAreaRef]:
+        if self.resolver is None:
+            return []
+        model = self.resolver.model
+        return [GoalAreaRef.of(ga) for name in last.goal_areas if (ga := model.goal_area(name)) is not None]
 
     def which_goals(self, question: str, last: Turn, language: str) -> FactAnswer | None:
         """The SDGs of the goal areas the previous answer concerned (or that its question named)."""

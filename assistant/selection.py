@@ -35,6 +35,7 @@ FEATURES = (
     "length",  # log of the unit's length
     "is_list",  # a list with its lead-in
     "first",  # the first unit of its chunk
+    "sdg_line",  # the line that lists a goal area's SDGs (the answer's header names them already)
 )
 
 
@@ -63,9 +64,12 @@ class SentenceIndex:
     """Every unit of the corpus, with passage vectors of units and headings, and BM25 over unit + headings.
     Built on first use (a few seconds for the programme), then kept."""
 
-    def __init__(self, chunks: dict[str, Chunk], embeddings: SentenceEmbeddings):
+    def __init__(
+        self, chunks: dict[str, Chunk], embeddings: SentenceEmbeddings, sdg_lines: frozenset[str] = frozenset()
+    ):
         self.chunks = chunks
         self.embeddings = embeddings
+        self.sdg_lines = sdg_lines
         self._lock = threading.Lock()
         self._built = False
 
@@ -172,6 +176,7 @@ class UnitSelector:
                 math.log(max(len(unit.text), 1)) / 6.0,
                 1.0 if "\n- " in unit.text or unit.text.startswith("- ") else 0.0,
                 1.0 if unit.position == 0 else 0.0,
+                1.0 if unit.text in ix.sdg_lines else 0.0,
             )
         return out
 

@@ -85,9 +85,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "fact_sdg_in_no_area": {
         "sv": "Mål {n} i Agenda 2030 är {name} ({other}). Det ingår inte i något av programmets målområden, "
-        "som omfattar målen {covered}.",
+        "som omfattar målen {covered}, och programmet säger inget mer om det.",
         "en": "SDG {n} is {name} ({other}). "
-        "It is not part of any of the programme's goal areas, which cover SDGs {covered}.",
+        "It is not part of any of the programme's goal areas, which cover SDGs {covered}, and the programme says "
+        "nothing more about it.",
     },
     "fact_only_area": {
         "sv": "Bara målområdet *{name}* omfattar mål {sdgs}.",

@@ -1,0 +1,31 @@
+"""Relate and draft pieces without a model: the goal area's opening paragraph, a writing request's topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.draft import topic_of
+from assistant.mapper import _aim
+from tests.fixtures.small import chunks_by_id, programme
+
+
+def test_a_goal_areas_aim_is_the_paragraph_after_its_sdg_line():
+    model, _ = programme()
+    education = next(ga for ga in model.goal_areas if ga.name.startswith("Utbildning"))
+    chunk = next(c for c in chunks_by_id().values() if education.sdg_statement in c.text)
+    aim = _aim(chunk, education.sdg_statement)
+    assert aim is not None and aim.startswith("Alla människor ska få likvärdig tillgång till alla utbildningsnivåer.")
+    assert "livslångt lärande" in aim and aim in chunk.text
+
+
+@pytest.mark.parametrize(
+    ("request_text", "topic"),
+    [
+        ("Formulera en kort text till en affisch i personalrummet om stadens värdegrund.", "stadens värdegrund."),
+        ("skriv en intranattext om att handlingsplanen foljs upp varje ar", "att handlingsplanen foljs upp varje ar"),
+        ("poster text on trust", "trust"),
+        ("Sammanfatta programmet", "Sammanfatta programmet"),  # no topic phrase: the whole request
+    ],
+)
+def test_a_writing_requests_topic_leaves_genre_and_audience_out(request_text, topic):
+    assert topic_of(request_text) == topic
