@@ -205,6 +205,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui_comment": {"sv": "Kommentar (valfri)", "en": "Comment (optional)"},
     "ui_export": {"sv": "Exportera samtalet (Markdown)", "en": "Export the conversation (Markdown)"},
     "ui_thanks": {"sv": "Tack för din återkoppling!", "en": "Thank you for your feedback!"},
+    "ui_feedback_invalid": {
+        "sv": "Återkopplingen kunde inte sparas: kommentaren är för lång (högst 2000 tecken).",
+        "en": "The feedback could not be saved: the comment is too long (at most 2000 characters).",
+    },
+    "ui_download": {"sv": "Ladda ner samtalet (Markdown)", "en": "Download the conversation (Markdown)"},
     "ui_good": {"sv": "Bra svar", "en": "Good answer"},
     "ui_bad": {"sv": "Dåligt svar", "en": "Poor answer"},
     "ui_no_index": {
@@ -257,6 +262,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "api_exists": {"sv": "{name} finns redan", "en": "already exists; delete it first"},
     "api_unknown_document": {"sv": "okänt dokument", "en": "unknown document: {doc_id}"},
     "api_programme_delete": {"sv": "programmet kan inte tas bort här", "en": "the programme cannot be deleted here"},
+    "api_server_error": {"sv": "internt fel", "en": "internal error"},
+    "api_closed": {"sv": "finns inte", "en": "not available"},
+    "api_body_too_large": {"sv": "för stor förfrågan", "en": "request body too large (limit {limit} bytes)"},
+    "api_feedback_rate_limited": {
+        "sv": "för många återkopplingar",
+        "en": "too much feedback: at most {limit} a minute",
+    },
     "api_no_user_message": {"sv": "ingen användarfråga", "en": "no user message with text"},
     "api_no_stream": {
         "sv": "stream=true stöds inte här; använd /api/ask/stream",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from assistant.models import Turn
 from assistant.retrieval.filters import RetrievalFilters
@@ -25,13 +25,21 @@ class RelateRequest(BaseModel):
     text: str = Field(min_length=1, max_length=20000)
 
 
+def _thumb(value: int) -> int:
+    if value not in (-1, 1):
+        raise ValueError("rating is 1 (good) or -1 (bad)")
+    return value
+
+
 class FeedbackRequest(BaseModel):
+    """Bounded and strict: a rating is the integer 1 or -1 (not `true`, not "1")."""
+
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=20000)
-    answer: str = Field(max_length=100000)
-    rating: Literal[-1, 1]
-    comment: str | None = Field(None, max_length=5000)
+    question: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(max_length=20000)
+    rating: Annotated[StrictInt, AfterValidator(_thumb)] = Field(json_schema_extra={"enum": [-1, 1]})
+    comment: str | None = Field(None, max_length=2000)
 
 
 class ChatMessage(BaseModel):

@@ -3,17 +3,17 @@ source cards with goal-area badges and SDG colours, a goal-area overview, feedba
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from pydantic import ValidationError
 
 from assistant.models import Answer, Turn
 from core.citations import page_label, source_line
@@ -42,6 +42,11 @@ SDG_COLOURS = {
     17: "#19486A",
 }
 DARK_TEXT = {2, 7, 11}  # light backgrounds: dark text keeps the contrast
+
+
+def valid_text(text: str | None) -> str:
+    """Text that can be encoded: a lone surrogate (which no UTF-8 page can hold) becomes "?"."""
+    return (text or "").encode("utf-8", "replace").decode("utf-8")
 
 
 def ui_text(key: str, language: str, **values: object) -> str:
@@ -173,10 +178,10 @@ def _layout(
             with gr.Row():
                 up = gr.Button("👍 " + ui_text("good", "sv"), elem_id="thumbs-up", scale=1)
                 down = gr.Button("👎 " + ui_text("bad", "sv"), elem_id="thumbs-down", scale=1)
-                comment = gr.Textbox(label=ui_text("comment", "sv"), elem_id="comment", scale=3)
+                comment = gr.Textbox(label=ui_text("comment", "sv"), elem_id="comment", scale=3, max_length=2000)
             feedback_status = gr.Markdown("", elem_id="feedback-status")
             export = gr.Button(ui_text("export", "sv"), elem_id="export")
-            export_file = gr.File(visible=False, elem_id="export-file")
+            export_file = gr.HTML(visible=False, elem_id="export-file")
         with gr.Column(scale=2):
             sources_title = gr.Markdown(ui_text("sources", "sv"))
             sources = gr.HTML(source_cards(None, "sv", sdg_names), elem_id="sources")
@@ -232,7 +237,7 @@ class ChatHandlers:
 
     def respond(self, text: str, history: list, state: list, chosen_mode: str, lang: str):
         history = list(history or [])
-        text = (text or "").strip()
+        text = valid_text(text).strip()
         if not text:
             yield history, state, gr.update(), ""
             return
@@ -280,17 +285,23 @@ class ChatHandlers:
         if not state:
             return ui_text("nothing", lang), note
         last = state[-1]
-        self.save_feedback(last["question"], last["answer"], value, note or None)
+        try:
+            self.save_feedback(last["question"], last["answer"], value, valid_text(note) or None)
+        except ValidationError:  # over the stored bounds (a very long comment)
+            return ui_text("feedback_invalid", lang), note
         return ui_text("thanks", lang), ""
 
     @staticmethod
-    def export(state: list):
+    def export(state: list, lang: str):
+        """A download link that carries the conversation itself (a data: URL): no file is written anywhere."""
         if not state:
             return gr.update(visible=False)
-        folder = Path(tempfile.mkdtemp(prefix="hallbar-export-"))
-        path = folder / "hallbar-samtal.md"
-        path.write_text(conversation_markdown(state), encoding="utf-8")
-        return gr.update(value=str(path), visible=True)
+        data = base64.b64encode(conversation_markdown(state).encode("utf-8")).decode("ascii")
+        link = (
+            f'<a class="export-link" download="hallbar-samtal.md" '
+            f'href="data:text/markdown;charset=utf-8;base64,{data}">{html.escape(ui_text("download", lang))}</a>'
+        )
+        return gr.update(value=link, visible=True)
 
     @staticmethod
     def switch(lang: str):
@@ -328,7 +339,7 @@ def _wire(page: ChatPage, handlers: ChatHandlers) -> None:
     rated = [page.turns, page.comment, page.language]
     page.up.click(lambda s, n, lang: handlers.rate(1, s, n, lang), rated, [page.feedback_status, page.comment])
     page.down.click(lambda s, n, lang: handlers.rate(-1, s, n, lang), rated, [page.feedback_status, page.comment])
-    page.export.click(handlers.export, [page.turns], [page.export_file])
+    page.export.click(handlers.export, [page.turns, page.language], [page.export_file])
     switched = [
         page.title,
         page.mode,
