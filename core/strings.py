@@ -270,10 +270,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "too much feedback: at most {limit} a minute",
     },
     "api_no_user_message": {"sv": "ingen användarfråga", "en": "no user message with text"},
-    "api_no_stream": {
-        "sv": "stream=true stöds inte här; använd /api/ask/stream",
-        "en": "streaming is not supported here",
-    },
+    "api_unknown_model": {"sv": "okänd modell", "en": "unknown model {model}: the only model is hallbar"},
 }
 
 

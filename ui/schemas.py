@@ -42,12 +42,32 @@ class FeedbackRequest(BaseModel):
     comment: str | None = Field(None, max_length=2000)
 
 
+class TextPart(BaseModel):
+    """One part of a message's content given as a list (OpenAI's format); only text is understood."""
+
+    type: Literal["text"]
+    text: str = Field(max_length=20000)
+
+
 class ChatMessage(BaseModel):
-    role: Literal["system", "user", "assistant"]
-    content: str = Field(max_length=20000)
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = Field(None, max_length=20000)
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "\n".join(part.text for part in self.content)
+        return self.content or ""
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
 
 
 class ChatCompletionRequest(BaseModel):
+    """OpenAI's request; fields hallbar has no use for (temperature, max_tokens, user …) are accepted and ignored."""
+
     model: str = "hallbar"
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
+    stream_options: StreamOptions | None = None

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",  # Gradio's page boots from an inline script
+        # Gradio's page boots from an inline script, and its HTML component renders through `new Function`
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",  # and sets styles inline
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
