@@ -183,9 +183,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "prompt_goal_area": {"sv": "målområde", "en": "målområde"},
     # -- the web page ------------------------------------------------------------------------------
     "ui_title": {
-        "sv": "## hallbar · Program för social hållbarhet\nFrågor om Västerås stads program: målområden, globala mål "
+        "sv": "# hallbar · Program för social hållbarhet\nFrågor om Västerås stads program: målområden, globala mål "
         "och hur ditt arbete hänger ihop med dem. Svaren citerar programmet ordagrant.",
-        "en": "## hallbar · Programme for social sustainability\n"
+        "en": "# hallbar · Programme for social sustainability\n"
         "Questions about Västerås stad's programme: goal areas, "
         "SDGs and how your work relates to them. Answers quote the programme verbatim (in Swedish).",
     },
@@ -200,7 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "ui_send": {"sv": "Skicka", "en": "Send"},
     "ui_clear": {"sv": "Rensa", "en": "Clear"},
-    "ui_sources": {"sv": "### Källor", "en": "### Sources"},
+    "ui_sources": {"sv": "Källor", "en": "Sources"},
     "ui_overview": {"sv": "### Målområden", "en": "### Goal areas"},
     "ui_comment": {"sv": "Kommentar (valfri)", "en": "Comment (optional)"},
     "ui_export": {"sv": "Exportera samtalet (Markdown)", "en": "Export the conversation (Markdown)"},
@@ -227,7 +227,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "What does the programme say about the goal area {name}?",
     },
     "ui_nothing": {"sv": "Ställ en fråga först.", "en": "Ask a question first."},
-    "ui_goal_area_button": {"sv": "{name} · mål {sdgs}", "en": "{name} · mål {sdgs}"},
+    "ui_goal_area_button": {"sv": "{name} · mål {sdgs}", "en": "{name} · goals {sdgs}"},
+    "ui_chat": {"sv": "Samtal", "en": "Conversation"},
+    "ui_language": {"sv": "Språk / Language", "en": "Language / Språk"},
     "ui_question_label": {"sv": "Fråga", "en": "Question"},
     # -- the command line (errors are given in both languages) --------------------------------------
     "cli_error": {"sv": "fel", "en": "error"},

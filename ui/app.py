@@ -118,10 +118,10 @@ def add_error_handlers(app: FastAPI) -> None:
 def mount_chat(app: FastAPI, ctx: AppContext) -> FastAPI:
     import gradio as gr
 
-    from ui.web import CSS, build_ui
+    from ui.web import CSS, THEME, build_ui
 
     def save_feedback(question: str, answer: str, rating: int, comment: str | None) -> int:
         return ctx.feedback.add(FeedbackRequest(question=question, answer=answer, rating=rating, comment=comment))
 
     blocks = build_ui(ctx.serving.current, save_feedback, ctx.settings.max_question_chars, models_lock=ctx.models_lock)
-    return gr.mount_gradio_app(app, blocks, path="/", css=CSS, footer_links=[])
+    return gr.mount_gradio_app(app, blocks, path="/", css=CSS, theme=THEME, footer_links=[])
