@@ -91,6 +91,12 @@ def test_chat_in_a_real_browser(server, page, console, corpus_assistant):
     assert_accessible(page, "relate mode")
     ask(page, "Skriv en kort intranätstext om trygghet i stadsdelarna, 100 ord", "Faktaunderlag", "Skrivstöd")
     assert_accessible(page, "writing-support mode")
+    heading = page.locator("#chat .message").last.locator("h2").first  # "Faktaunderlag": not under a header
+    heading.scroll_into_view_if_needed()
+    assert heading.evaluate(
+        "h => { const r = h.getBoundingClientRect(); const e = document.elementFromPoint(r.left + 4, r.top + 4);"
+        " return h === e || h.contains(e); }"
+    )
 
     before = _feedback_rows(corpus_assistant)
     page.locator("#comment textarea").fill("Bra källor, ring mig på 070-123 45 67")

@@ -259,3 +259,15 @@ def test_surrogates_in_the_chat_are_replaced():
     from ui.web import valid_text
 
     assert valid_text("fråga \udc00") == "fråga ?" and json.dumps(valid_text("\ud800"), ensure_ascii=False)
+
+
+@pytest.mark.integration
+def test_lone_surrogate_through_the_gradio_api(client, caplog, capsys):
+    body = '{"data": ["Anna Andersson 19121212-1212 \\udc00", [], "answer", "sv"]}'
+    with caplog.at_level(logging.DEBUG):
+        started = client.post("/gradio_api/call/respond", content=body, headers={"content-type": "application/json"})
+        assert started.status_code == 200
+        result = client.get(f"/gradio_api/call/respond/{started.json()['event_id']}")
+    assert result.status_code == 200 and "event: complete" in result.text and "event: error" not in result.text
+    logged = caplog.text + "".join(capsys.readouterr())
+    assert "19121212" not in logged and "Andersson" not in logged
