@@ -18,6 +18,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.strings import bilingual
@@ -66,6 +67,10 @@ FEEDBACK_ROUTE = "/api/feedback"
 BOUNDED_PREFIXES = ("/api/ask", "/api/relate", "/api/feedback", "/v1/", "/gradio_api/")
 
 
+class BodyTooLarge(HTTPException):
+    """An HTTPException, so that FastAPI's body parsing passes it on as a 413 instead of a 400."""
+
+
 @dataclass
 class DoorPolicy:
     models: RateLimiter
@@ -97,12 +102,35 @@ class FrontDoor:
         if refusal is not None:
             await refusal.send(scope, send_with_headers)
             return
+        if scope["method"] == "POST" and scope["path"].startswith(BOUNDED_PREFIXES):
+            receive = self.bounded(receive)
         try:
             await self.app(scope, receive, send_with_headers)
+        except BodyTooLarge:  # a body without Content-Length (chunked) that grew past the bound
+            if not started:
+                await Refusal(413, self.too_large()).send(scope, send_with_headers)
         except Exception as exc:  # noqa: BLE001 - the last net: a named 500, no question text in the log
             log.error("%s in %s %s", type(exc).__name__, scope["method"], scope["path"])
             if not started:
                 await Refusal(500, bilingual("api_server_error")).send(scope, send_with_headers)
+
+    def too_large(self) -> str:
+        return bilingual("api_body_too_large", limit=self.policy.max_body_bytes)
+
+    def bounded(self, receive: Receive) -> Receive:
+        """``receive`` that counts the body's bytes and stops past the bound, whatever Content-Length said."""
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.policy.max_body_bytes:
+                    raise BodyTooLarge(413, self.too_large())
+            return message
+
+        return counted
 
     def refusal(self, scope: Scope) -> Refusal | None:
         path: str = scope["path"]
@@ -112,7 +140,7 @@ class FrontDoor:
             return None
         length = dict(scope.get("headers", [])).get(b"content-length", b"0")
         if path.startswith(BOUNDED_PREFIXES) and length.isdigit() and int(length) > self.policy.max_body_bytes:
-            return Refusal(413, bilingual("api_body_too_large", limit=self.policy.max_body_bytes))
+            return Refusal(413, self.too_large())
         client = (scope.get("client") or ("unknown", 0))[0]
         if path.startswith(MODEL_ROUTES + GRADIO_EVENTS):
             limiter, key = self.policy.models, "api_rate_limited"

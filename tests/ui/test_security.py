@@ -214,6 +214,22 @@ def test_feedback_size_and_rate(corpus_assistant):
         assert codes == [201, 201, 201, 429]
 
 
+@pytest.mark.integration
+def test_chunked_bodies_are_bounded_too(corpus_assistant):
+    settings = corpus_assistant.settings.model_copy(update={"max_body_bytes": 4096})
+
+    def chunks():
+        yield b'{"question": "q", "answer": "'
+        for _ in range(10):
+            yield b"a" * 1000
+        yield b'", "rating": 1}'
+
+    with TestClient(create_app(settings, corpus_assistant, mount_ui=False)) as c:
+        resp = c.post("/api/feedback", content=chunks(), headers={"content-type": "application/json"})
+        assert resp.status_code == 413 and "4096" in resp.json()["detail"]
+        assert c.post("/api/feedback", json={"question": "q", "answer": "a", "rating": 1}).status_code == 201
+
+
 def test_feedback_is_redacted_before_storage(tmp_path):
     store = FeedbackStore(tmp_path / "fb.sqlite3")
     comment = "Jag heter Anna, 19121212-1212, ring 070-123 45 67 eller mejla anna.a@example.se. Fel: 121212-1213"
