@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from assistant.models import Turn
 from assistant.retrieval.filters import RetrievalFilters
 
 
-class AskRequest(BaseModel):
+class ApiRequest(BaseModel):
+    """A request body whose every text can be encoded: a lone surrogate anywhere in it (a nested history turn,
+    a filter, a union field, which pydantic lets through) is a 422, never a 500 when the answer is written."""
+
+    @model_validator(mode="after")
+    def _encodable(self):
+        try:
+            json.dumps(self.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the text is not valid Unicode (a lone surrogate)") from None
+        return self
+
+
+class AskRequest(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=20000)
@@ -19,7 +33,7 @@ class AskRequest(BaseModel):
     filters: RetrievalFilters | None = None
 
 
-class RelateRequest(BaseModel):
+class RelateRequest(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=20000)
@@ -31,7 +45,7 @@ def _thumb(value: int) -> int:
     return value
 
 
-class FeedbackRequest(BaseModel):
+class FeedbackRequest(ApiRequest):
     """Bounded and strict: a rating is the integer 1 or -1 (not `true`, not "1")."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,7 +78,7 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(ApiRequest):
     """OpenAI's request; fields hallbar has no use for (temperature, max_tokens, user …) are accepted and ignored."""
 
     model: str = "hallbar"

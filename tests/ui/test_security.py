@@ -46,6 +46,9 @@ def client(corpus_assistant):
     "path, template",
     [
         ("/api/ask", '{"question": "%s"}'),
+        ("/api/ask", '{"question": "Vad är målbilden?", "history": [{"question": "%s"}]}'),
+        ("/api/ask", '{"question": "Vad är målbilden?", "filters": {"goal_area": "%s"}}'),
+        ("/v1/chat/completions", '{"messages": [{"role": "user", "content": [{"type": "text", "text": "%s"}]}]}'),
         ("/api/ask/stream", '{"question": "%s"}'),
         ("/api/relate", '{"text": "%s"}'),
         ("/v1/chat/completions", '{"messages": [{"role": "user", "content": "%s"}]}'),
