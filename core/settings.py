@@ -143,11 +143,28 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
     rate_limit_per_minute: int = Field(
-        60, ge=0, description="Questions per client and minute on /api/ask (0: no limit)."
+        60,
+        ge=0,
+        description="Requests per client and minute over every route that runs the models: /api/ask(/stream), "
+        "/api/relate, /v1/chat/completions and the chat's Gradio events (0: no limit).",
     )
+    feedback_per_minute: int = Field(10, ge=0, description="Feedback posts per client and minute (0: no limit).")
+    feedback_retention_days: int = Field(
+        365, ge=0, description="Feedback older than this many days is deleted (0: kept until deleted by hand)."
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body on the question, feedback, /v1 and chat routes."
+    )
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed to call the app from a browser (empty: no CORS headers)."
+    )
+    api_docs: bool = Field(False, description="Serve Swagger UI at /docs (from local assets; off by default).")
     audit_log: Path | None = Field(None, description="JSON-lines file for admin actions (upload, delete, re-index).")
     host: str = Field("127.0.0.1", description="Address `hallbar serve` listens on.")
     port: int = Field(7860, ge=1, le=65535)
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -200,9 +200,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "prompt_goal_area": {"sv": "målområde", "en": "målområde"},
     # -- the web page ------------------------------------------------------------------------------
     "ui_title": {
-        "sv": "## hallbar · Program för social hållbarhet\nFrågor om Västerås stads program: målområden, globala mål "
+        "sv": "# hallbar · Program för social hållbarhet\nFrågor om Västerås stads program: målområden, globala mål "
         "och hur ditt arbete hänger ihop med dem. Svaren citerar programmet ordagrant.",
-        "en": "## hallbar · Programme for social sustainability\n"
+        "en": "# hallbar · Programme for social sustainability\n"
         "Questions about Västerås stad's programme: goal areas, "
         "SDGs and how your work relates to them. Answers quote the programme verbatim (in Swedish).",
     },
@@ -217,11 +217,16 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "ui_send": {"sv": "Skicka", "en": "Send"},
     "ui_clear": {"sv": "Rensa", "en": "Clear"},
-    "ui_sources": {"sv": "### Källor", "en": "### Sources"},
+    "ui_sources": {"sv": "Källor", "en": "Sources"},
     "ui_overview": {"sv": "### Målområden", "en": "### Goal areas"},
     "ui_comment": {"sv": "Kommentar (valfri)", "en": "Comment (optional)"},
     "ui_export": {"sv": "Exportera samtalet (Markdown)", "en": "Export the conversation (Markdown)"},
     "ui_thanks": {"sv": "Tack för din återkoppling!", "en": "Thank you for your feedback!"},
+    "ui_feedback_invalid": {
+        "sv": "Återkopplingen kunde inte sparas: kommentaren är för lång (högst 2000 tecken).",
+        "en": "The feedback could not be saved: the comment is too long (at most 2000 characters).",
+    },
+    "ui_download": {"sv": "Ladda ner samtalet (Markdown)", "en": "Download the conversation (Markdown)"},
     "ui_good": {"sv": "Bra svar", "en": "Good answer"},
     "ui_bad": {"sv": "Dåligt svar", "en": "Poor answer"},
     "ui_no_index": {
@@ -239,7 +244,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "What does the programme say about the goal area {name}?",
     },
     "ui_nothing": {"sv": "Ställ en fråga först.", "en": "Ask a question first."},
-    "ui_goal_area_button": {"sv": "{name} · mål {sdgs}", "en": "{name} · mål {sdgs}"},
+    "ui_goal_area_button": {"sv": "{name} · mål {sdgs}", "en": "{name} · goals {sdgs}"},
+    "ui_chat": {"sv": "Samtal", "en": "Conversation"},
+    "ui_language": {"sv": "Språk / Language", "en": "Language / Språk"},
     "ui_question_label": {"sv": "Fråga", "en": "Question"},
     # -- the command line (errors are given in both languages) --------------------------------------
     "cli_error": {"sv": "fel", "en": "error"},
@@ -274,11 +281,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "api_exists": {"sv": "{name} finns redan", "en": "already exists; delete it first"},
     "api_unknown_document": {"sv": "okänt dokument", "en": "unknown document: {doc_id}"},
     "api_programme_delete": {"sv": "programmet kan inte tas bort här", "en": "the programme cannot be deleted here"},
-    "api_no_user_message": {"sv": "ingen användarfråga", "en": "no user message with text"},
-    "api_no_stream": {
-        "sv": "stream=true stöds inte här; använd /api/ask/stream",
-        "en": "streaming is not supported here",
+    "api_server_error": {"sv": "internt fel", "en": "internal error"},
+    "api_closed": {"sv": "finns inte", "en": "not available"},
+    "api_body_too_large": {"sv": "för stor förfrågan", "en": "request body too large (limit {limit} bytes)"},
+    "api_feedback_rate_limited": {
+        "sv": "för många återkopplingar",
+        "en": "too much feedback: at most {limit} a minute",
     },
+    "api_no_user_message": {"sv": "ingen användarfråga", "en": "no user message with text"},
+    "api_unknown_model": {"sv": "okänd modell", "en": "unknown model {model}: the only model is hallbar"},
 }
 
 

@@ -94,3 +94,55 @@ def test_any_question_gets_a_contract_answer(assistant, question):
     assert markers <= {c.n for c in answer.citations} or answer.refused
     for c in answer.citations:
         assert c.quote in assistant.index.chunks[c.chunk_id].text
+
+
+UNICODE = st.tuples(
+    st.text(alphabet=st.characters(categories=["Cs", "L", "N", "P", "Zs", "Cc"]), min_size=1, max_size=60),
+    st.sampled_from(["", "\udc00", "\ud800", "\udfff\ud800", "\ud83d\ude00", "\ufffe", "\x00"]),
+).map("".join)
+
+
+@pytest.fixture(scope="module")
+def api(corpus_assistant):
+    from fastapi.testclient import TestClient
+
+    from ui.app import create_app
+
+    settings = corpus_assistant.settings.model_copy(update={"rate_limit_per_minute": 0, "feedback_per_minute": 0})
+    with TestClient(create_app(settings, corpus_assistant, mount_ui=False), raise_server_exceptions=False) as c:
+        yield c
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    UNICODE,
+    st.sampled_from(
+        ["/api/ask", "/api/ask-history", "/api/relate", "/v1/chat/completions", "/v1-parts", "/api/feedback"]
+    ),
+    st.one_of(st.none(), st.binary(max_size=40)),
+)
+@pytest.mark.integration
+def test_any_unicode_or_bytes_gets_no_5xx_and_no_log(api, caplog, text, path, raw):
+    """Lone surrogates and other invalid Unicode (escaped in JSON, or as raw bytes) are 4xx, never 5xx, and no
+    error path writes the text to the log."""
+    import json as jsonlib
+    import logging
+
+    marker = "Hemligfraga19121212"
+    question = f"{marker} {text}"
+    body = {
+        "/api/ask": {"question": question},
+        "/api/relate": {"text": question},
+        "/v1/chat/completions": {"messages": [{"role": "user", "content": question}]},
+        "/api/ask-history": {"question": "Vad är målbilden?", "history": [{"question": question}]},
+        "/v1-parts": {"messages": [{"role": "user", "content": [{"type": "text", "text": question}]}]},
+        "/api/feedback": {"question": question, "answer": "a", "rating": 1, "comment": question},
+    }[path]
+    path = {"/api/ask-history": "/api/ask", "/v1-parts": "/v1/chat/completions"}.get(path, path)
+    content = jsonlib.dumps(body).encode() if raw is None else jsonlib.dumps(body).encode()[:-2] + raw
+    with caplog.at_level(logging.DEBUG):
+        resp = api.post(path, content=content, headers={"content-type": "application/json"})
+    assert resp.status_code < 500, (path, resp.status_code, resp.text[:200])
+    assert marker not in caplog.text

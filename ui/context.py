@@ -31,10 +31,6 @@ class AppContext:
                 413, bilingual("api_too_long", length=len(text), limit=self.settings.max_question_chars)
             )
 
-    def limit(self, request: Request) -> None:
-        if not self.limiter.allow(request.client.host if request.client else "unknown"):
-            raise HTTPException(429, bilingual("api_rate_limited", limit=self.settings.rate_limit_per_minute))
-
 
 def context(request: Request) -> AppContext:
     """The app's shared context (a FastAPI dependency)."""

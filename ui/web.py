@@ -3,17 +3,17 @@ source cards with goal-area badges and SDG colours, a goal-area overview, feedba
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from pydantic import ValidationError
 
 from assistant.models import Answer, Turn
 from core.citations import page_label, source_line
@@ -41,7 +41,30 @@ SDG_COLOURS = {
     16: "#00689D",
     17: "#19486A",
 }
-DARK_TEXT = {2, 7, 11}  # light backgrounds: dark text keeps the contrast
+DARK = "#1b1f24"
+WHITE = "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def badge_text_colour(background: str) -> str:
+    """White or near-black, whichever contrasts more with the badge's own SDG colour (which keeps its hue)."""
+    return WHITE if contrast(background, WHITE) >= contrast(background, DARK) else DARK
+
+
+def valid_text(text: str | None) -> str:
+    """Text that can be encoded: a lone surrogate (which no UTF-8 page can hold) becomes "?"."""
+    return (text or "").encode("utf-8", "replace").decode("utf-8")
 
 
 def ui_text(key: str, language: str, **values: object) -> str:
@@ -61,13 +84,40 @@ EXAMPLES = [
     "Skriv en kort intranätstext om trygghet i stadsdelarna, 100 ord",
 ]
 CSS = """
-.source-card { border: 1px solid #c9d1d9; border-radius: 8px; padding: 10px; margin-bottom: 10px;
+.source-card { border: 1px solid #c9d1d9; border-radius: 6px; padding: 10px 12px; margin-bottom: 10px;
   background: #fff; color: #1b1f24; }
-.source-card blockquote { margin: 6px 0; padding-left: 8px; border-left: 3px solid #1f6f5c; }
+.source-card blockquote, #chat blockquote { margin: 6px 0; padding-left: 10px; border-left: 3px solid #1f5f7a;
+  color: inherit; }
 .badge { display: inline-block; padding: 2px 8px; border-radius: 10px; background: #1f6f5c; color: #fff;
   font-size: 0.85em; }
-.sdg { display: inline-block; padding: 1px 6px; margin: 2px; border-radius: 4px; font-size: 0.8em; }
+.sdg { display: inline-block; padding: 1px 6px; margin: 2px; border-radius: 4px; font-size: 0.85em; }
+#app-title h1 { font-size: 1.6rem; margin: 0 0 4px 0; }
+#app-title p { margin: 0; }
+@media (max-width: 640px) {
+  #app-title p { display: none; }
+  #chat { height: 300px !important; max-height: 300px !important; }
+  #chat > div { height: 300px !important; }
+}
 """
+THEME = gr.themes.Base(
+    primary_hue=gr.themes.colors.sky,
+    neutral_hue=gr.themes.colors.slate,
+    radius_size=gr.themes.sizes.radius_sm,
+).set(
+    body_background_fill="#f5f7f9",
+    block_background_fill="#ffffff",
+    button_primary_background_fill="#1f5f7a",  # white on it: 7.1:1
+    button_primary_background_fill_hover="#174a60",
+    button_primary_text_color="#ffffff",
+    button_secondary_background_fill="#e8eef2",
+    button_secondary_text_color="#1b1f24",
+    link_text_color="#1f5f7a",
+    link_text_color_visited="#1f5f7a",
+    block_label_text_color="#334155",
+    body_text_color_subdued="#475569",
+    input_placeholder_color="#5b6575",
+)
+SET_LANG = "(lang) => { document.documentElement.lang = lang || 'sv'; }"  # the page's language for readers
 
 
 def source_cards(answer: Answer | None, language: str, sdg_names: dict[int, tuple[str, str]]) -> str:
@@ -76,7 +126,7 @@ def source_cards(answer: Answer | None, language: str, sdg_names: dict[int, tupl
     cards = []
     for c in answer.citations:
         sdgs = "".join(
-            f'<span class="sdg" style="background:{SDG_COLOURS[n]};color:{"#1b1f24" if n in DARK_TEXT else "#fff"}" '
+            f'<span class="sdg" style="background:{SDG_COLOURS[n]};color:{badge_text_colour(SDG_COLOURS[n])}" '
             f'title="{html.escape(sdg_names.get(n, ("", ""))[0 if language == "sv" else 1])}">'
             f"{n} {html.escape(sdg_names.get(n, ('', ''))[0 if language == 'sv' else 1])}</span>"
             for n in c.sdgs
@@ -91,12 +141,22 @@ def source_cards(answer: Answer | None, language: str, sdg_names: dict[int, tupl
 
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
+QUOTE_PREFIX = re.compile(r"^ {0,3}(?:> ?)+")
 
 
 def link_markers(text: str) -> str:
-    """Text for the chat (rendered as Markdown): [n] becomes a link to its source card beside it, and
-    everything else is inert: HTML is escaped and brackets cannot form links (documents and questions are
-    data; a `<script>` or `[x](javascript:...)` in them shows as text)."""
+    """Text for the chat (rendered as Markdown): [n] becomes a link to its source card, a line's leading `>` a
+    real blockquote, and everything else is inert: HTML is escaped, brackets cannot form links and nothing
+    becomes a link by itself (no URL, www. or e-mail autolinks): documents and questions are data; a
+    `<script>`, `[x](javascript:...)` or `https://…` in them shows as text."""
+    lines = []
+    for line in text.split("\n"):
+        prefix = m.group() if (m := QUOTE_PREFIX.match(line)) else ""
+        lines.append(prefix + _with_markers(line[len(prefix) :]))
+    return "\n".join(lines)
+
+
+def _with_markers(text: str) -> str:
     parts = []
     last = 0
     for m in MARKER.finditer(text):
@@ -107,8 +167,13 @@ def link_markers(text: str) -> str:
     return "".join(parts)
 
 
+NOT_LINKS = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
+LINK_START = re.compile(r"(?<=[a-zA-Z])(:)(?=//)|(?<=www)(\.)|(@)", re.IGNORECASE)
+
+
 def _inert(text: str) -> str:
-    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+    text = html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+    return LINK_START.sub(lambda m: NOT_LINKS[m.group()], text)
 
 
 def conversation_markdown(turns: list[dict]) -> str:
@@ -138,51 +203,54 @@ class ChatPage:
     down: Any
     comment: Any
     feedback_status: Any
+    status_key: Any
     export: Any
     export_file: Any
-    sources_title: Any
+    sources_box: Any
     sources: Any
     overview_title: Any
+    examples: Any
     area_buttons: list[tuple[Any, str]] = field(default_factory=list)
 
 
 def _layout(
     model: GoalAreaModel | None, indexed: bool, max_chars: int, sdg_names: dict[int, tuple[str, str]]
 ) -> ChatPage:
-    """The page in Swedish, its first language; called inside ``gr.Blocks``."""
-    language = gr.Radio(
-        [("Svenska", "sv"), ("English", "en")], value="sv", label="Språk / Language", elem_id="language"
-    )
-    title = gr.Markdown(ui_text("title", "sv"))
+    """The page in Swedish, its first language; called inside ``gr.Blocks``. The input sits right under the
+    conversation and the sources right under the input, so that on a phone both are on the first screens."""
+    title, language = _header()
     gr.Markdown(ui_text("no_index", "sv"), visible=not indexed, elem_id="no-index")
-    turns = gr.State([])
+    turns, status_key = gr.State([]), gr.State("")
     with gr.Row():
         with gr.Column(scale=3):
             mode = gr.Radio(modes("sv"), value="answer", label=ui_text("mode", "sv"), elem_id="mode")
-            chat = gr.Chatbot(label="hallbar", height=460, elem_id="chat")
-            question = gr.Textbox(
+            chat = gr.Chatbot(
+                label=ui_text("chat", "sv"), show_label=False, height=440, elem_id="chat", buttons=["copy"]
+            )
+            question = gr.Textbox(  # one line that grows: Enter sends, Shift+Enter adds a line
                 label=ui_text("question", "sv"),
                 placeholder=ui_text("placeholder", "sv"),
-                lines=2,
+                lines=1,
+                max_lines=6,
                 max_length=max_chars,
                 elem_id="question",
             )
             with gr.Row():
                 send = gr.Button(ui_text("send", "sv"), variant="primary", elem_id="send")
                 clear = gr.Button(ui_text("clear", "sv"), elem_id="clear")
+            with gr.Accordion(ui_text("sources", "sv"), open=True, elem_id="sources-box") as sources_box:
+                sources = gr.HTML(source_cards(None, "sv", sdg_names), elem_id="sources")
             with gr.Row():
                 up = gr.Button("👍 " + ui_text("good", "sv"), elem_id="thumbs-up", scale=1)
                 down = gr.Button("👎 " + ui_text("bad", "sv"), elem_id="thumbs-down", scale=1)
-                comment = gr.Textbox(label=ui_text("comment", "sv"), elem_id="comment", scale=3)
+                comment = gr.Textbox(label=ui_text("comment", "sv"), elem_id="comment", scale=3, max_length=2000)
             feedback_status = gr.Markdown("", elem_id="feedback-status")
             export = gr.Button(ui_text("export", "sv"), elem_id="export")
-            export_file = gr.File(visible=False, elem_id="export-file")
+            export_file = gr.HTML(visible=False, elem_id="export-file")
         with gr.Column(scale=2):
-            sources_title = gr.Markdown(ui_text("sources", "sv"))
-            sources = gr.HTML(source_cards(None, "sv", sdg_names), elem_id="sources")
             overview_title = gr.Markdown(ui_text("overview", "sv"))
             area_buttons = _goal_area_buttons(model)
-            gr.Examples(EXAMPLES, inputs=question, label=ui_text("examples", "sv"))
+            examples = gr.Examples(EXAMPLES, inputs=question, label=ui_text("examples", "sv"))
     return ChatPage(
         language,
         title,
@@ -196,13 +264,31 @@ def _layout(
         down,
         comment,
         feedback_status,
+        status_key,
         export,
         export_file,
-        sources_title,
+        sources_box,
         sources,
         overview_title,
+        examples.dataset,
         area_buttons,
     )
+
+
+def area_label(area: Any, language: str) -> str:
+    return ui_text("goal_area_button", language, name=area.name, sdgs=", ".join(map(str, area.sdgs)))
+
+
+def _header() -> tuple[Any, Any]:
+    """The page's h1 and its language switch, side by side."""
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=4):
+            title = gr.Markdown(ui_text("title", "sv"), elem_id="app-title")
+        with gr.Column(scale=1, min_width=180):
+            language = gr.Radio(
+                [("Svenska", "sv"), ("English", "en")], value="sv", label=ui_text("language", "sv"), elem_id="language"
+            )
+    return title, language
 
 
 def _goal_area_buttons(model: GoalAreaModel | None) -> list[tuple[Any, str]]:
@@ -210,8 +296,7 @@ def _goal_area_buttons(model: GoalAreaModel | None) -> list[tuple[Any, str]]:
     for ma in model.main_areas if model else []:
         gr.Markdown(f"**{ma.name}**")
         for ga in ma.goal_areas:
-            label = ui_text("goal_area_button", "sv", name=ga.name, sdgs=", ".join(map(str, ga.sdgs)))
-            buttons.append((gr.Button(label, size="sm", elem_classes=["goal-area"]), ga.name))
+            buttons.append((gr.Button(area_label(ga, "sv"), size="sm", elem_classes=["goal-area"]), ga))
     return buttons
 
 
@@ -230,20 +315,28 @@ class ChatHandlers:
         self.models_lock = models_lock
         self.sdg_names = sdg_names
 
+    def _answer(self, text: str, mode: str, past: list[Turn], language: str | None = None) -> Answer:
+        """The answer in a mode; with ``language``, in that language whatever the text's (the language switch)."""
+        with self.models_lock:
+            assistant = self.get_assistant()
+            if language is None:
+                return assistant.answer_in_mode(text, mode, history=past)
+            if mode == "relate":
+                return assistant.relate_answer(text, language, assistant.mapper.map(text, language))
+            if mode == "draft":
+                return assistant.draft_answer(text, language)
+            answer = assistant.run(text, past, language=language).answer
+            assert answer is not None
+            return answer
+
     def respond(self, text: str, history: list, state: list, chosen_mode: str, lang: str):
         history = list(history or [])
-        text = (text or "").strip()
+        text = valid_text(text).strip()
         if not text:
             yield history, state, gr.update(), ""
             return
-        past = [
-            Turn(question=t["question"], answer=t["answer"], goal_areas=t["goal_areas"])
-            for t in state
-            if not t["refused"]
-        ]
         try:
-            with self.models_lock:
-                answer = self.get_assistant().answer_in_mode(text, chosen_mode, history=past)
+            answer = self._answer(text, chosen_mode, _past(state))
         except IndexNotReadyError as exc:
             key = "unavailable" if isinstance(exc, IndexUnavailableError) else "no_index"
             history += [
@@ -257,43 +350,59 @@ class ChatHandlers:
         for part in answer.answer.split("\n\n"):  # the answer arrives paragraph by paragraph
             history[-1]["content"] += ("\n\n" if history[-1]["content"] else "") + link_markers(part)
             yield history, state, cards, ""
-        state = state + [
-            {
-                "question": text,
-                "answer": answer.answer,
-                "refused": answer.refused,
-                "goal_areas": [g.name for g in answer.goal_areas],
-                "citations": [c.model_dump() for c in answer.citations],
-            }
-        ]
-        yield history, state, cards, ""
+        yield history, state + [_turn(text, chosen_mode, answer)], cards, ""
 
     def clear(self, lang: str):
         return [], [], source_cards(None, lang, self.sdg_names), ""
 
-    def ask_about(self, history: list, state: list, lang: str, name: str):
-        """A click on a goal area asks about it (the last step of the streamed answer)."""
-        steps = list(self.respond(ui_text("ask_about", lang, name=name), history, state, "answer", lang))
+    def ask_about(self, history: list, state: list, lang: str, area: Any):
+        """A click on a goal area asks about it, in the page's language (the last step of the streamed answer)."""
+        steps = list(self.respond(ui_text("ask_about", lang, name=area.name), history, state, "answer", lang))
         return steps[-1] if steps else (history, state, gr.update(), "")
 
     def rate(self, value: int, state: list, note: str, lang: str):
         if not state:
-            return ui_text("nothing", lang), note
+            return ui_text("nothing", lang), note, "nothing"
         last = state[-1]
-        self.save_feedback(last["question"], last["answer"], value, note or None)
-        return ui_text("thanks", lang), ""
+        try:
+            self.save_feedback(last["question"], last["answer"], value, valid_text(note) or None)
+        except ValidationError:  # over the stored bounds (a very long comment)
+            return ui_text("feedback_invalid", lang), note, "feedback_invalid"
+        return ui_text("thanks", lang), "", "thanks"
 
     @staticmethod
-    def export(state: list):
+    def export(state: list, lang: str):
+        """A download link that carries the conversation itself (a data: URL): no file is written anywhere."""
         if not state:
             return gr.update(visible=False)
-        folder = Path(tempfile.mkdtemp(prefix="hallbar-export-"))
-        path = folder / "hallbar-samtal.md"
-        path.write_text(conversation_markdown(state), encoding="utf-8")
-        return gr.update(value=str(path), visible=True)
+        data = base64.b64encode(conversation_markdown(state).encode("utf-8")).decode("ascii")
+        link = (
+            f'<a class="export-link" download="hallbar-samtal.md" '
+            f'href="data:text/markdown;charset=utf-8;base64,{data}">{html.escape(ui_text("download", lang))}</a>'
+        )
+        return gr.update(value=link, visible=True)
+
+    def switch(self, lang: str, state: list, status: str):
+        """Everything the page says, in the chosen language: its own words, and the conversation so far answered
+        again in that language (with its source cards and badges)."""
+        try:
+            state = [
+                _turn(t["question"], t["mode"], self._answer(t["question"], t["mode"], _past(state[:i]), lang))
+                for i, t in enumerate(state)
+            ]
+        except IndexNotReadyError:
+            pass  # no index now: the earlier answers stay as they were
+        history = [m for t in state for m in _messages(t)]
+        last = Answer.model_validate(state[-1]["full"]) if state else None
+        return (
+            history,
+            state,
+            source_cards(last, lang, self.sdg_names),
+            ui_text(status, lang) if status else "",
+        ) + self.labels(lang)
 
     @staticmethod
-    def switch(lang: str):
+    def labels(lang: str) -> tuple:
         def t(key: str) -> str:
             return ui_text(key, lang)
 
@@ -303,13 +412,41 @@ class ChatHandlers:
             gr.update(label=t("question"), placeholder=t("placeholder")),
             gr.update(value=t("send")),
             gr.update(value=t("clear")),
-            t("sources"),
+            gr.update(label=t("sources")),
             t("overview"),
             gr.update(label=t("comment")),
             gr.update(value=t("export")),
             gr.update(value="👍 " + t("good")),
             gr.update(value="👎 " + t("bad")),
+            gr.update(label=t("examples")),
+            gr.update(label=t("language")),
+            gr.update(label=t("chat")),
         )
+
+
+def _turn(question: str, mode: str, answer: Answer) -> dict:
+    return {
+        "question": question,
+        "mode": mode,
+        "answer": answer.answer,
+        "refused": answer.refused,
+        "goal_areas": [g.name for g in answer.goal_areas],
+        "citations": [c.model_dump() for c in answer.citations],
+        "full": answer.model_dump(mode="json"),
+    }
+
+
+def _past(state: list) -> list[Turn]:
+    return [
+        Turn(question=t["question"], answer=t["answer"], goal_areas=t["goal_areas"]) for t in state if not t["refused"]
+    ]
+
+
+def _messages(turn: dict) -> list[dict]:
+    return [
+        {"role": "user", "content": link_markers(turn["question"])},
+        {"role": "assistant", "content": link_markers(turn["answer"])},
+    ]
 
 
 def _wire(page: ChatPage, handlers: ChatHandlers) -> None:
@@ -319,30 +456,43 @@ def _wire(page: ChatPage, handlers: ChatHandlers) -> None:
     page.send.click(handlers.respond, asked, outputs)
     page.question.submit(handlers.respond, asked, outputs)
     page.clear.click(handlers.clear, [page.language], outputs)
-    for button, name in page.area_buttons:
+    for button, area in page.area_buttons:
         button.click(
-            lambda h, s, lang, n=name: handlers.ask_about(h, s, lang, n),
+            lambda h, s, lang, a=area: handlers.ask_about(h, s, lang, a),
             [page.chat, page.turns, page.language],
             outputs,
         )
     rated = [page.turns, page.comment, page.language]
-    page.up.click(lambda s, n, lang: handlers.rate(1, s, n, lang), rated, [page.feedback_status, page.comment])
-    page.down.click(lambda s, n, lang: handlers.rate(-1, s, n, lang), rated, [page.feedback_status, page.comment])
-    page.export.click(handlers.export, [page.turns], [page.export_file])
-    switched = [
+    fed_back = [page.feedback_status, page.comment, page.status_key]
+    page.up.click(lambda s, n, lang: handlers.rate(1, s, n, lang), rated, fed_back)
+    page.down.click(lambda s, n, lang: handlers.rate(-1, s, n, lang), rated, fed_back)
+    page.export.click(handlers.export, [page.turns, page.language], [page.export_file])
+    labelled = [
         page.title,
         page.mode,
         page.question,
         page.send,
         page.clear,
-        page.sources_title,
+        page.sources_box,
         page.overview_title,
         page.comment,
         page.export,
         page.up,
         page.down,
+        page.examples,
+        page.language,
+        page.chat,
     ]
-    page.language.change(handlers.switch, [page.language], switched)
+    areas = [area for _, area in page.area_buttons]
+    switched = [page.chat, page.turns, page.sources, page.feedback_status] + labelled
+    switched += [page.export_file] + [button for button, _ in page.area_buttons]
+
+    def switch(lang: str, state: list, status: str) -> tuple:
+        hidden = gr.update(visible=False)  # an export link in the old language: export again
+        return handlers.switch(lang, state, status) + (hidden,) + tuple(area_label(a, lang) for a in areas)
+
+    page.language.change(switch, [page.language, page.turns, page.status_key], switched)
+    page.language.change(None, [page.language], None, js=SET_LANG)
 
 
 def build_ui(
@@ -362,4 +512,5 @@ def build_ui(
     with gr.Blocks(title="hallbar – Program för social hållbarhet") as demo:
         page = _layout(model, assistant is not None, max_chars, sdg_names)
         _wire(page, ChatHandlers(get_assistant, save_feedback, models_lock or threading.Lock(), sdg_names))
+        demo.load(None, [page.language], None, js=SET_LANG)
     return demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from assistant.models import Answer
@@ -45,16 +45,14 @@ def health(ctx: AppContext = Depends(context)) -> dict:
 
 
 @router.post("/api/ask", response_model=Answer)
-def ask(req: AskRequest, request: Request, ctx: AppContext = Depends(context)) -> Answer:
+def ask(req: AskRequest, ctx: AppContext = Depends(context)) -> Answer:
     """The same object as `hallbar ask --json`."""
-    ctx.limit(request)
     return answer_for(ctx, req)
 
 
 @router.post("/api/ask/stream")
-def ask_stream(req: AskRequest, request: Request, ctx: AppContext = Depends(context)) -> StreamingResponse:
+def ask_stream(req: AskRequest, ctx: AppContext = Depends(context)) -> StreamingResponse:
     """Server-sent events: one `sentence` event per paragraph of the answer, then `citations`, then `done`."""
-    ctx.limit(request)
     answer = answer_for(ctx, req)
 
     def events():
