@@ -1,9 +1,14 @@
-"""Swedish or English, per question: function words and letters decide; Swedish wins a tie."""
+"""Swedish or English, per question: a character n-gram language identifier (py3langid, its model ships in the
+package) restricted to the two; when it is unsure (very short or mixed text), function words and letters decide,
+and Swedish wins a tie."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 Language = Literal["sv", "en"]
 
@@ -23,7 +28,24 @@ ENGLISH_MARKERS = frozenset(
 )
 
 
+SURE = 0.75  # the identifier's probability from which it decides alone
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(["sv", "en"])
+    return identifier
+
+
 def detect_language(text: str) -> Language:
+    language, probability = _identifier().classify(text)
+    if probability >= SURE:
+        return "en" if language == "en" else "sv"
+    return _by_markers(text)
+
+
+def _by_markers(text: str) -> Language:
     words = re.findall(r"[a-zåäöéü]+", text.casefold())
     sv = sum(w in SWEDISH_MARKERS or bool(re.search(r"[åäö]", w)) for w in words)
     en = sum(w in ENGLISH_MARKERS for w in words)

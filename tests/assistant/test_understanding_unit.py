@@ -89,3 +89,20 @@ def test_answer_goal_areas_prefers_named_then_carried_then_cited(resolver):
 )
 def test_language(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Trygghetsvandringar i Vallby centrum", "sv"),  # 'i' is not the English 'I' here
+        ("bostader for unga", "sv"),
+        ("och framtidstro då?", "sv"),
+        ("tell me more", "en"),
+        ("Team meeting about trust in Bäckby", "en"),
+        ("tillit?", "sv"),  # too short to tell: Swedish wins
+    ],
+)
+def test_language_is_told_by_character_ngrams_not_only_function_words(text, language):
+    from assistant.understanding.language import detect_language
+
+    assert detect_language(text) == language
