@@ -416,7 +416,9 @@ class Assistant:
                 return state
         units = self.selector.select(state.resolved.query, state.vector, hits, filters=state.filters)
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
-        text, citations = render_extractive(units, self.index.goal_model, goal_areas, state.language)
+        text, citations = render_extractive(
+            units, self.index.goal_model, goal_areas, state.language, state.resolved.question
+        )
         state.answer = Answer(
             question=state.question,
             answer=text,

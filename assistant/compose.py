@@ -189,12 +189,36 @@ def answer_units(
     return select_units(scored, max_units=max_units, max_chars=max_chars, keep_ratio=keep_ratio)
 
 
+YES_NO = re.compile(
+    r"^\s*(?:och\s+|men\s+|så\s+|and\s+|but\s+|so\s+)?(är|har|finns|ska|skall|kan|får|följs|gäller|ingår|säger|nämns|"
+    r"nämner|tar|handlar|bygger|omfattar|berörs|berör|innebär|betyder|står|is|are|does|do|did|can|will|should|has|have|"
+    r"was|were)\b",
+    re.IGNORECASE,
+)
+NEGATIONS = frozenset("inte ej icke aldrig ingen inga inget ingenting not never no none nothing nor".split())
+
+
+def direct_line(question: str, units: list[Unit], language: str) -> str | None:
+    """For a yes-or-no question whose best quote says what it asks about, without a negation, one line that answers
+    "yes" and points at that quote; otherwise None (the quotes speak for themselves)."""
+    if not units or not YES_NO.search(question):
+        return None
+    best = max(range(len(units)), key=lambda i: units[i].score)
+    q_tokens, u_words = set(tokenize(question)), set(units[best].text.casefold().split())
+    shared = shared_token_count(q_tokens, set(tokenize(units[best].text)))
+    if u_words & NEGATIONS or shared < max(1, len(q_tokens) // 3):
+        return None
+    return message("direct_yes", language, n=best + 1)
+
+
 def render_extractive(
-    units: list[Unit], model: GoalAreaModel | None, goal_areas: list[GoalAreaRef], language: str
+    units: list[Unit], model: GoalAreaModel | None, goal_areas: list[GoalAreaRef], language: str, question: str = ""
 ) -> tuple[str, list[Citation]]:
-    """Header, a short lead and the quoted units, each followed by its marker; citations numbered in order."""
+    """Header, a direct answer when the evidence gives one, a short lead and the quoted units, each followed by its
+    marker; citations numbered in order."""
     citations = [citation_for(n, u.chunk, u.text) for n, u in enumerate(units, start=1)]
     intro = message("quotes_intro", language)
     parts = header_lines(model, goal_areas, language, units[0].chunk if units else None)
-    parts += [intro] + [quote_block(u.text, c.n) for u, c in zip(units, citations)]
+    direct = direct_line(question, units, language)
+    parts += ([direct] if direct else []) + [intro] + [quote_block(u.text, c.n) for u, c in zip(units, citations)]
     return "\n\n".join(parts), citations

@@ -55,9 +55,8 @@ class SelectionWeights:
         return cls(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]), data.get("source", ""))
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        """Probability that a unit states what the question asks (the logistic of the linear score)."""
-        z = features @ np.asarray(self.coefficients) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        """The linear ranking score of each unit (higher answers the question better)."""
+        return features @ np.asarray(self.coefficients) + self.intercept
 
 
 class SentenceIndex:
@@ -187,7 +186,10 @@ class UnitSelector:
         found = self.candidates(question, vector, hits, filters)
         if not found.rows:
             return []
-        scores = self.weights.score(found.features)
+        z = self.weights.score(found.features)
+        # the pairwise model's probability that a unit answers better than the best one (the best has 0.5), so
+        # that select_units' keep_ratio keeps the units nearly as good as the best
+        scores = 1.0 / (1.0 + np.exp(-(z - z.max())))
         rank = {h.chunk.chunk_id: r for r, h in enumerate(hits, start=1)}
         units = []
         for i, score in zip(found.rows, scores):
@@ -202,10 +204,11 @@ class UnitSelector:
         vector: np.ndarray,
         hits: list[RetrievedChunk],
         max_units: int = 4,
-        keep_ratio: float = 0.7,
+        keep_ratio: float = 0.1,
         max_chars: int = 900,
         filters: RetrievalFilters | None = None,
     ) -> list[Unit]:
-        """The units that best answer the question, in reading order (4 units within 900 characters: dev pass
-        0.675, against 0.661 for 3 within 700)."""
+        """The units that best answer the question, in reading order. Dev pass rate by (units, characters, keep):
+        (3, 700, 0.0) 0.726, (4, 900, 0.0) 0.733, (4, 900, 0.1) 0.731, (4, 900, 0.2) 0.726, (6, 1200, 0.0) 0.749;
+        four short quotes keep an answer readable."""
         return select_units(self.scored(question, vector, hits, filters), max_units, max_chars, keep_ratio)

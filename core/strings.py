@@ -34,6 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Frågan är för lång ({length} tecken, högst {limit}). Korta ner den till det du vill veta.",
         "en": "The question is too long ({length} characters, at most {limit}). Shorten it to what you want to know.",
     },
+    "direct_yes": {"sv": "**Ja** – det står i programmet [{n}].", "en": "**Yes** – the programme says so [{n}]."},
     "quotes_intro": {"sv": "Programmet säger:", "en": "The programme says (quoted in Swedish):"},
     "label_goal_area": {"sv": "Målområde", "en": "Goal area"},
     "label_sdgs": {"sv": "Agenda 2030-mål", "en": "SDGs"},

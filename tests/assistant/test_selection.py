@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.compose import SentenceEmbeddings, split_units
+from assistant.compose import SentenceEmbeddings, Unit, split_units
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.searcher import RetrievedChunk
 from assistant.selection import FEATURES, SelectionWeights, SentenceIndex, UnitSelector
@@ -61,4 +61,28 @@ def test_no_chunk_ends_on_a_lead_in():
 def test_the_packaged_weights_were_fitted_on_dev_for_these_features():
     weights = SelectionWeights.packaged()
     assert len(weights.coefficients) == len(FEATURES) and "dev" in weights.source
-    assert weights.score(np.zeros((1, len(FEATURES))))[0] == pytest.approx(1 / (1 + np.exp(-weights.intercept)))
+    assert weights.score(np.zeros((1, len(FEATURES))))[0] == pytest.approx(weights.intercept)
+
+
+def test_units_are_ranked_by_the_fitted_score_not_saturated(selector):
+    """Scores must stay ordered: the best unit scores 0.5 (as good as itself), the others less."""
+    hits = [RetrievedChunk(_chunk_with("Handlingsplanen följs årligen upp"), 1.0)]
+    question = "Följs handlingsplanen upp årligen med indikatorer?"
+    vector = selector.index.embeddings.embedder.embed_queries_array([question])[0]
+    scored = selector.scored(question, vector, hits)
+    assert scored[0].score == pytest.approx(0.5) and all(u.score < 0.5 for u in scored[1:])
+    assert "följs årligen upp" in scored[0].text
+
+
+def test_a_yes_no_question_answered_by_its_best_quote_starts_with_yes(selector):
+    from assistant.compose import direct_line
+
+    hits = [RetrievedChunk(_chunk_with("Handlingsplanen följs årligen upp"), 1.0)]
+    question = "Följs handlingsplanen upp årligen?"
+    units = _ask(selector, question, hits)
+    line = direct_line(question, units, "sv")
+    best = max(range(len(units)), key=lambda i: units[i].score)
+    assert line == f"**Ja** – det står i programmet [{best + 1}]." and "följs årligen upp" in units[best].text
+    assert direct_line("Vad säger programmet om uppföljning?", units, "sv") is None  # not a yes-or-no question
+    negated = [Unit(units[best].chunk, "Handlingsplanen följs inte upp årligen.", 0, 1, 0.5)]  # invented sentence
+    assert direct_line(question, negated, "sv") is None  # a negated quote never gives "yes"
