@@ -14,10 +14,10 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant.answer_types import evidence_holds
-from assistant.compose import SentenceEmbeddings, citation_for, quote_block, render_extractive
+from assistant.compose import SentenceEmbeddings, citation_for, quote_block, render_extractive, select_units
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
-from assistant.followups import FollowUpOperations
+from assistant.followups import FollowUpOperations, previous_quotes
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
 from assistant.mapper import GoalAreaMapper, MappingResult, is_work_description, render_mapping
 from assistant.models import Answer, GoalAreaRef, Timings, Turn
@@ -231,6 +231,8 @@ class Assistant:
             again = self.run(last.question, state.history[:-1], state.filters, "en" if operation == "english" else "sv")
             state.language = again.language
             return again.answer.model_copy(update={"question": state.question}) if again.answer else None
+        if operation == "more":
+            return self._more(state, last)
         if operation == "which_goals":
             fact = self.followups.which_goals(state.question, last, language)
             if fact is not None:
@@ -243,6 +245,30 @@ class Assistant:
                     citations=fact.citations,
                 )
         return None
+
+    def _more(self, state: QuestionState, last: Turn) -> Answer | None:
+        """'Tell me more': the passages that best answer the previous question after those already quoted."""
+        vector = self.embedder.embed_queries_array([last.question])[0]
+        hits = self.retrieve(last.question, state.language, state.filters).hits
+        quoted = set(previous_quotes(last.answer))
+        fresh = [u for u in self.selector.scored(last.question, vector, hits, state.filters) if u.text not in quoted]
+        units = select_units(fresh, max_units=3, max_chars=900, keep_ratio=0.0)
+        if not units:
+            return None
+        areas = [
+            GoalAreaRef.of(ga)
+            for n in last.goal_areas
+            if self.index.goal_model and (ga := self.index.goal_model.goal_area(n))
+        ]
+        text, citations = render_extractive(units, self.index.goal_model, areas, state.language)
+        return Answer(
+            question=state.question,
+            answer=text,
+            refused=False,
+            language=state.language,
+            goal_areas=areas,
+            citations=citations,
+        )
 
     def _structured_facts(self, state: QuestionState) -> QuestionState:
         if self.facts is None or state.filters is not None:

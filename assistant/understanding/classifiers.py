@@ -146,7 +146,7 @@ class Classifiers:
         return self.by_task[task]
 
 
-OPERATIONS = ("quote", "shorter", "english", "swedish", "which_goals", "what_about")
+OPERATIONS = ("quote", "shorter", "english", "swedish", "which_goals", "what_about", "more")
 TYPED_ANSWERS = ("figure", "amount", "name", "date", "contact", "later_document", "other_law")
 
 

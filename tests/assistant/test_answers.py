@@ -117,7 +117,8 @@ def test_out_of_scope_and_injection_are_declined(assistant, question, language):
     assert answer.refused and answer.language == language and answer.goal_areas == []
     typed = answer.answer.startswith(("Det anger programmet inte", "The programme does not give that"))
     if typed:  # a question for an amount, another document …: the decline cites the nearest passage, verbatim
-        assert len(answer.citations) == 1 and answer.citations[0].quote in answer.answer
+        assert len(answer.citations) == 1
+        assert all(line in answer.answer for line in answer.citations[0].quote.split("\n"))  # quoted line by line
     else:
         assert answer.citations == []
         assert ("Program för social hållbarhet" if language == "sv" else "Programme for social sustainability") in (
