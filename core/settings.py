@@ -141,6 +141,10 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(
         None, description="Token for the admin endpoints (upload, delete); unset disables them."
     )
+    admin_tokens: str | None = Field(
+        None,
+        description="Named admin tokens, 'name:token,name2:token2': the name is the actor in the audit log.",
+    )
     max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
     rate_limit_per_minute: int = Field(
         60, ge=0, description="Questions per client and minute on /api/ask (0: no limit)."
@@ -148,6 +152,15 @@ class Settings(BaseSettings):
     audit_log: Path | None = Field(None, description="JSON-lines file for admin actions (upload, delete, re-index).")
     host: str = Field("127.0.0.1", description="Address `hallbar serve` listens on.")
     port: int = Field(7860, ge=1, le=65535)
+
+    def admin_actors(self) -> dict[str, str]:
+        """Admin token -> the actor's name (HALLBAR_ADMIN_TOKENS, and HALLBAR_ADMIN_TOKEN as 'admin')."""
+        actors = {self.admin_token: "admin"} if self.admin_token else {}
+        for item in (self.admin_tokens or "").split(","):
+            name, sep, token = item.strip().partition(":")
+            if sep and name.strip() and token.strip():
+                actors[token.strip()] = name.strip()
+        return actors
 
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -254,7 +254,47 @@ STRINGS: dict[str, dict[str, str]] = {
     "api_not_utf8": {"sv": "texten är inte UTF-8", "en": "the text is not UTF-8"},
     "api_empty_file": {"sv": "tom eller binär fil", "en": "empty or binary file"},
     "api_unsupported": {"sv": "filtypen stöds inte", "en": "unsupported type: PDF (by content), .md or .txt (UTF-8)"},
-    "api_exists": {"sv": "{name} finns redan", "en": "already exists; delete it first"},
+    "api_document_exists": {
+        "sv": "dokumentet finns redan: {doc_id} ({title}, fil {path}); ersätt det (PUT /api/documents/{doc_id}, "
+        "hallbar documents replace) eller ta bort det först",
+        "en": "a document with this id or file name exists: {doc_id} ({title}, file {path}); replace it or delete it "
+        "first",
+    },
+    "api_programme_explicit": {
+        "sv": "programmet ersätts bara uttryckligen (PUT /api/documents/{doc_id}?programme=true, "
+        "hallbar documents replace --programme)",
+        "en": "the programme is replaced only explicitly (programme=true, --programme)",
+    },
+    "api_programme_exists": {
+        "sv": "korpusen har redan ett program ({doc_id}); ersätt det uttryckligen i stället",
+        "en": "the corpus already has a programme ({doc_id}); replace it explicitly instead",
+    },
+    "api_not_programme": {
+        "sv": "{doc_id} är inte programmet; ersätt det utan programme=true",
+        "en": "{doc_id} is not the programme; replace it without programme=true",
+    },
+    "api_no_text": {
+        "sv": "filen ger ingen text ({reason}); ladda upp en PDF med textlager, eller kör OCR på den först",
+        "en": "the file yields no text: upload a PDF with a text layer, or OCR it first",
+    },
+    "api_unreadable_file": {"sv": "filen kan inte läsas ({reason})", "en": "the file cannot be read"},
+    "api_bad_title": {
+        "sv": "ogiltig titel: 1-300 tecken, inga styrtecken",
+        "en": "invalid title: 1-300 characters, no control characters",
+    },
+    "api_manifest_broken": {
+        "sv": "manifestet kan inte läsas ({reason}); rätta corpus/manifest.toml",
+        "en": "the manifest cannot be read; fix corpus/manifest.toml",
+    },
+    "api_busy": {
+        "sv": "en annan dokumentåtgärd pågår; försök igen strax",
+        "en": "another document operation is running; try again shortly",
+    },
+    "api_unknown_job": {"sv": "okänt jobb", "en": "unknown job: {job_id}"},
+    "api_reindex_failed": {
+        "sv": "omindexeringen misslyckades ({reason}); inget ändrades",
+        "en": "the re-index failed; nothing changed",
+    },
     "api_unknown_document": {"sv": "okänt dokument", "en": "unknown document: {doc_id}"},
     "api_programme_delete": {"sv": "programmet kan inte tas bort här", "en": "the programme cannot be deleted here"},
     "api_no_user_message": {"sv": "ingen användarfråga", "en": "no user message with text"},

@@ -41,6 +41,7 @@ def health(ctx: AppContext = Depends(context)) -> dict:
         "index_store": "chroma-server" if ctx.settings.chroma_url else "embedded",
         "startup_s": ctx.startup_s,
         "detail": ctx.serving.error,
+        "document_job": ctx.jobs.active(),
     }
 
 
