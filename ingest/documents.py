@@ -126,7 +126,7 @@ class Journal(BaseModel):
     """What a running operation will do; enough to finish it or undo it after a crash."""
 
     tx: str
-    action: Literal["add", "replace", "remove"]
+    action: Literal["add", "replace", "remove", "reindex"]
     document: str
     actor: str
     client: str
@@ -358,6 +358,10 @@ class DocumentService:
         journal = self._journal("remove", doc_id, actor, remove_paths=[old.path])
         return Plan(journal, [m for m in entries if m.id != doc_id])
 
+    def _plan_reindex(self, actor: Actor) -> Plan:
+        self.entries()  # a broken manifest is a 409 here, before anything is staged
+        return Plan(self._journal("reindex", "*", actor), load_manifest(self.corpus).documents)
+
     @staticmethod
     def _known(entries: list[DocumentMeta], doc_id: str) -> DocumentMeta:
         found = next((m for m in entries if m.id == doc_id), None)
@@ -385,6 +389,10 @@ class DocumentService:
 
     def remove(self, doc_id: str, actor: Actor, on_checked: Callable[[], None] | None = None) -> OperationResult:
         return self._run(lambda: self._plan_remove(doc_id, actor), actor, "remove", doc_id, on_checked)
+
+    def reindex(self, actor: Actor, on_checked: Callable[[], None] | None = None) -> OperationResult:
+        """Re-index the corpus as it is (after files were edited by hand), through the same staged switch."""
+        return self._run(lambda: self._plan_reindex(actor), actor, "reindex", "*", on_checked)
 
     def _run(
         self,

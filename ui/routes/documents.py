@@ -88,6 +88,18 @@ async def upload_document(
     return await _run_job(job, wait, 201)
 
 
+@router.post("/api/documents/reindex", status_code=200)
+async def reindex_documents(
+    request: Request,
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    ctx: AppContext = Depends(context),
+) -> JSONResponse:
+    """Admin: re-index the corpus as it is (e.g. after files were edited by hand); questions are answered meanwhile."""
+    actor = require_admin(request, ctx, "reindex", None)
+    job = ctx.jobs.start("reindex", "*", lambda checked: ctx.documents.reindex(actor, on_checked=checked))
+    return await _run_job(job, wait, 200)
+
+
 @router.put("/api/documents/{doc_id}")
 async def replace_document(
     doc_id: str,
