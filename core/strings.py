@@ -35,6 +35,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The question is too long ({length} characters, at most {limit}). Shorten it to what you want to know.",
     },
     "quotes_intro": {"sv": "Programmet säger:", "en": "The programme says (quoted in Swedish):"},
+    "quotes_intro_action_plan": {"sv": "{title} säger:", "en": "Action plan “{title}” says (quoted in Swedish):"},
+    "quotes_intro_other": {"sv": "{title} säger:", "en": "“{title}” says (quoted in Swedish):"},
+    "kind_programme": {"sv": "program", "en": "programme"},
+    "kind_action_plan": {"sv": "handlingsplan", "en": "action plan"},
+    "kind_other": {"sv": "dokument", "en": "document"},
+    "link_structure": {"sv": "kopplat genom programmets struktur", "en": "linked by the programme's structure"},
+    "link_name_match": {
+        "sv": "kopplat genom målområdets namn i rubriken",
+        "en": "linked by the goal area's name in its heading",
+    },
+    "link_embedding": {
+        "sv": "kopplat genom textlikhet med målområdet",
+        "en": "linked by its text's similarity to the goal area",
+    },
+    "link_none": {"sv": "inte kopplat till något målområde", "en": "not linked to a goal area"},
     "label_goal_area": {"sv": "Målområde", "en": "Goal area"},
     "label_sdgs": {"sv": "Agenda 2030-mål", "en": "SDGs"},
     "label_section": {"sv": "Avsnitt", "en": "Section"},
@@ -155,6 +170,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "draft_verbatim": {
         "sv": "Citaten är ordagranna ur {title} (Västerås stad{adopted}); ändra inte i dem.",
         "en": "Quotes are verbatim from {title} (Västerås stad{adopted}), in Swedish; do not edit them.",
+    },
+    "draft_verbatim_documents": {
+        "sv": "Citaten är ordagranna ur {documents}; ändra inte i dem.",
+        "en": "Quotes are verbatim from {documents}, in Swedish; do not edit them.",
     },
     "draft_goal_areas": {"sv": "Målområden och globala mål", "en": "Goal areas and SDGs"},
     "draft_no_area": {
