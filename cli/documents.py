@@ -69,7 +69,8 @@ def list_documents(as_json: bool = typer.Option(False, "--json")) -> None:
         year = f" {row['year']}" if row.get("year") else ""
         typer.echo(f"{row['id']}  [{row['kind']}{year}]  {chunks}  {row['title']}  ({row['path']})")
         for q in row.get("quarantined", []):
-            typer.echo(f"    quarantined {q['chunk_id']} ({q['section']}): ”{q['phrase']}”")
+            by = f"meaning, p={q['probability']}" if q.get("method") == "meaning" else "pattern"
+            typer.echo(f"    quarantined [{by}] {q['chunk_id']} ({q['section']}): ”{q['phrase']}”")
 
 
 @documents_app.command("add")
@@ -100,6 +101,13 @@ def replace_document(
     upload = _upload(file, settings, title, DocumentKind.other, year)
     service = DocumentService(settings)
     _report(_run(lambda: service.replace(doc_id, upload, _actor(), programme=programme)), "replaced")
+
+
+@documents_app.command("release")
+def release_chunk(doc_id: str = typer.Argument(...), chunk_id: str = typer.Argument(...)) -> None:
+    """Release a quarantined chunk (a false positive; see `hallbar documents list`) and re-index."""
+    setup_logging(False)
+    _report(_run(lambda: DocumentService(Settings()).release(doc_id, chunk_id, _actor())), "released")
 
 
 @documents_app.command("remove")

@@ -31,6 +31,9 @@ class DocumentMeta(BaseModel):
     source_url: str | None = None
     language: str = "sv"
     note: str | None = None
+    released_chunks: list[str] = Field(
+        default_factory=list, description="Chunks an administrator released from the quarantine (false positives)."
+    )
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,13 @@ class Settings(BaseSettings):
         2.0, ge=0, description="How often a serving process looks for a newer index generation (0: every question)."
     )
 
+    instruction_min_p: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Quarantine a chunk whose text reads as instructions to a reader or an AI from this "
+        "probability (ingest/instruction_classifier.py).",
+    )
     admin_token: str | None = Field(
         None, description="Token for the admin endpoints (upload, delete); unset disables them."
     )

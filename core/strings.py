@@ -309,6 +309,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "en annan dokumentåtgärd pågår; försök igen strax",
         "en": "another document operation is running; try again shortly",
     },
+    "api_not_quarantined": {
+        "sv": "{chunk_id} är inte i karantän i {doc_id}",
+        "en": "no quarantined chunk {chunk_id} in {doc_id}",
+    },
     "api_unknown_job": {"sv": "okänt jobb", "en": "unknown job: {job_id}"},
     "api_reindex_failed": {
         "sv": "omindexeringen misslyckades ({reason}); inget ändrades",

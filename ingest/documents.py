@@ -126,13 +126,14 @@ class Journal(BaseModel):
     """What a running operation will do; enough to finish it or undo it after a crash."""
 
     tx: str
-    action: Literal["add", "replace", "remove", "reindex"]
+    action: Literal["add", "replace", "remove", "reindex", "release"]
     document: str
     actor: str
     client: str
     base_generation: int | None
     target_path: str | None = Field(None, description="Where the new file goes in the corpus (add, replace).")
     remove_paths: list[str] = Field(default_factory=list, description="Corpus files to delete on commit.")
+    detail: str | None = Field(None, description="The released chunk (release).")
     phase: Literal["staged", "switched"] = "staged"
     started_at: dt.datetime
 
@@ -358,6 +359,17 @@ class DocumentService:
         journal = self._journal("remove", doc_id, actor, remove_paths=[old.path])
         return Plan(journal, [m for m in entries if m.id != doc_id])
 
+    def _plan_release(self, doc_id: str, chunk_id: str, actor: Actor) -> Plan:
+        entries = self.entries()
+        meta = self._known(entries, doc_id)
+        state = IndexStore(self.settings).read_state()
+        indexed = state.documents.get(doc_id) if state else None
+        if indexed is None or chunk_id not in {q.chunk_id for q in indexed.quarantined}:
+            raise DocumentOpError(404, "api_not_quarantined", doc_id=doc_id, chunk_id=chunk_id)
+        released = meta.model_copy(update={"released_chunks": [*meta.released_chunks, chunk_id]})
+        journal = self._journal("release", doc_id, actor, detail=chunk_id)
+        return Plan(journal, [released if m.id == doc_id else m for m in entries])
+
     def _plan_reindex(self, actor: Actor) -> Plan:
         self.entries()  # a broken manifest is a 409 here, before anything is staged
         return Plan(self._journal("reindex", "*", actor), load_manifest(self.corpus).documents)
@@ -389,6 +401,12 @@ class DocumentService:
 
     def remove(self, doc_id: str, actor: Actor, on_checked: Callable[[], None] | None = None) -> OperationResult:
         return self._run(lambda: self._plan_remove(doc_id, actor), actor, "remove", doc_id, on_checked)
+
+    def release(
+        self, doc_id: str, chunk_id: str, actor: Actor, on_checked: Callable[[], None] | None = None
+    ) -> OperationResult:
+        """Release a quarantined chunk (a false positive): it is indexed from the next generation on."""
+        return self._run(lambda: self._plan_release(doc_id, chunk_id, actor), actor, "release", doc_id, on_checked)
 
     def reindex(self, actor: Actor, on_checked: Callable[[], None] | None = None) -> OperationResult:
         """Re-index the corpus as it is (after files were edited by hand), through the same staged switch."""
@@ -503,6 +521,7 @@ class DocumentService:
                 client=journal.client,
                 outcome="recovered_done" if recovered else "done",
                 document=journal.document,
+                chunk=journal.detail,
                 path=journal.target_path or (journal.remove_paths or [None])[0],
                 generation=state.generation if state else None,
                 chunks=report.chunks if report else None,

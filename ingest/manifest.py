@@ -108,7 +108,8 @@ def manifest_text(root: Path, documents: list[DocumentMeta]) -> str:
     for meta in documents:
         table = tomlkit.table()
         for key, value in meta.model_dump(exclude_none=True).items():
-            table.add(key, value.value if isinstance(value, Enum) else value)
+            if value != []:
+                table.add(key, value.value if isinstance(value, Enum) else value)
         tables.append(table)
     doc = tomlkit.document()
     doc.append("documents", tables)

@@ -100,6 +100,21 @@ async def reindex_documents(
     return await _run_job(job, wait, 200)
 
 
+@router.post("/api/documents/{doc_id}/release")
+async def release_chunk(
+    doc_id: str,
+    request: Request,
+    chunk_id: str = Query(..., min_length=1, max_length=400, description="The quarantined chunk to release."),
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    ctx: AppContext = Depends(context),
+) -> JSONResponse:
+    """Admin: release a quarantined chunk (a false positive of the screen): indexed from the next generation on.
+    The quarantined chunks are listed in `GET /api/documents` (``quarantined``)."""
+    actor = require_admin(request, ctx, "release", doc_id)
+    job = ctx.jobs.start("release", doc_id, lambda checked: ctx.documents.release(doc_id, chunk_id, actor, checked))
+    return await _run_job(job, wait, 200, released=chunk_id)
+
+
 @router.put("/api/documents/{doc_id}")
 async def replace_document(
     doc_id: str,
