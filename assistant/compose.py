@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.attribution import citation_fields, programme_first, quoted_by_document
 from assistant.models import Citation, GoalAreaRef
 from assistant.retrieval.searcher import RetrievedChunk
 from core.citations import page_label
@@ -145,6 +146,7 @@ def citation_for(n: int, unit_chunk: Chunk, quote: str) -> Citation:
         goal_area=unit_chunk.goal_area,
         sdgs=list(unit_chunk.sdgs),
         quote=quote,
+        **citation_fields(unit_chunk),
     )
 
 
@@ -216,9 +218,10 @@ def render_extractive(
 ) -> tuple[str, list[Citation]]:
     """Header, a direct answer when the evidence gives one, a short lead and the quoted units, each followed by its
     marker; citations numbered in order."""
+    units = programme_first(units, lambda u: u.chunk)
     citations = [citation_for(n, u.chunk, u.text) for n, u in enumerate(units, start=1)]
-    intro = message("quotes_intro", language)
     parts = header_lines(model, goal_areas, language, units[0].chunk if units else None)
     direct = direct_line(question, units, language)
-    parts += ([direct] if direct else []) + [intro] + [quote_block(u.text, c.n) for u, c in zip(units, citations)]
+    parts += [direct] if direct else []
+    parts += quoted_by_document(citations, [quote_block(u.text, c.n) for u, c in zip(units, citations)], language)
     return "\n\n".join(parts), citations

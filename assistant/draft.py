@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from assistant.attribution import verbatim_note
 from assistant.compose import citation_for, sdg_list
 from assistant.mapper import GoalAreaMapper, GoalAreaScore
 from assistant.models import Citation
@@ -17,7 +18,7 @@ from assistant.retrieval.retrievers import SearcherRetriever
 from assistant.selection import UnitSelector
 from assistant.understanding.goal_areas import GoalAreaResolver
 from assistant.verify import verify_draft
-from core.citations import source_line
+from core.citations import document_label, source_line
 from core.models import Chunk, DocumentKind
 from core.strings import message
 from core.text import split_sentences
@@ -167,12 +168,14 @@ class DraftWriter:
         doc = self.index.programme_document()
         title = doc.title if doc else "Program för social hållbarhet"
         adopted = message("draft_adopted", language, year=doc.year) if doc and doc.year else ""
-        lines = [f"## {message('draft_title', language)}: {request.topic}", "", _sheet_note(request, title, adopted)]
+        note = verbatim_note([*quotes, vision], title, adopted, language)
+        lines = [f"## {message('draft_title', language)}: {request.topic}", "", _sheet_note(request, note)]
         lines += ["", f"### {message('draft_goal_areas', language)}", ""]
         lines += _goal_area_lines(self.index.goal_model, areas, language)
         lines += ["", f"### {message('draft_quotes', language)}", ""]
         for c in quotes:
-            lines += [f"> ”{c.quote}” — {source_line(c.document, c.section, c.page, language)} [{c.n}]", ""]
+            document = document_label(c.document, c.document_kind, c.document_year, language)
+            lines += [f"> ”{c.quote}” — {source_line(document, c.section, c.page, language)} [{c.n}]", ""]
         lines += [f"### {message('draft_name_vision', language)}", ""]
         lines.append(f"- {message('draft_name', language)}: *{title}* (Västerås stad{adopted})")
         if vision:
@@ -215,7 +218,7 @@ class DraftWriter:
         return (text, corrections) if text.strip() else None
 
 
-def _sheet_note(request: DraftRequest, title: str, adopted: str) -> str:
+def _sheet_note(request: DraftRequest, verbatim: str) -> str:
     """The italic note under the sheet's title: for whom, how long, and that the quotes are verbatim."""
     language = request.language
     target = []
@@ -224,7 +227,7 @@ def _sheet_note(request: DraftRequest, title: str, adopted: str) -> str:
     if request.words:
         target.append(message("draft_words", language, words=request.words))
     lead = message("draft_material", language, target=", ".join(target)) if target else ""
-    return f"*{lead}{message('draft_verbatim', language, title=title, adopted=adopted)}*"
+    return f"*{lead}{verbatim}*"
 
 
 def _goal_area_lines(model, areas: list[GoalAreaScore], language: str) -> list[str]:

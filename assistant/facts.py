@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.attribution import programme_first, quoted_by_document
 from assistant.compose import Unit, citation_for, quote_block, split_units
 from assistant.models import Citation, GoalAreaRef
 from assistant.understanding.goal_areas import GoalAreaMatch, GoalAreaResolver
@@ -159,8 +160,8 @@ class StructuredFacts:
     def _finish(
         self, intent: str, lines: list[str], units: list[Unit], areas: list[GoalArea], language: str
     ) -> FactAnswer:
-        citations, blocks = self._cite(units)
-        text = "\n\n".join([*lines, message("quotes_intro", language), *blocks] if blocks else lines)
+        citations, blocks = self._cite(programme_first([u for u in units if u is not None], lambda u: u.chunk))
+        text = "\n\n".join([*lines, *quoted_by_document(citations, blocks, language)] if blocks else lines)
         return FactAnswer(intent, text, citations, [GoalAreaRef.of(ga) for ga in areas])
 
     def sdgs_of(self, areas: list[GoalArea], language: str, mains: list[MainArea] | None = None) -> FactAnswer:

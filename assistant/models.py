@@ -27,6 +27,14 @@ class Citation(BaseModel):
     goal_area: str | None
     sdgs: list[int]
     quote: str
+    document_id: str | None = None
+    document_kind: str | None = Field(None, description="programme, action_plan or other.")
+    document_year: int | None = None
+    link_method: str | None = Field(
+        None,
+        description="How the quote's section was linked to its goal area (and so its SDGs): structure (the "
+        "programme's own), name_match (the goal area named in its heading), embedding (text similarity), none.",
+    )
 
 
 class Timings(BaseModel):

@@ -12,7 +12,7 @@ from assistant.mapper import render_mapping
 from assistant.models import Answer, Turn
 from assistant.understanding.language import detect_language
 from cli.app import app, fail, load_assistant, setup_logging
-from core.citations import source_line
+from core.citations import document_label, link_note, source_line
 from core.strings import bilingual, message
 
 
@@ -22,7 +22,9 @@ def print_readable(answer: Answer) -> None:
         typer.echo(f"\n{message('sources', 'sv')} / {message('sources', 'en')}:")
         for c in answer.citations:
             area = f" · {c.goal_area} (mål {', '.join(map(str, c.sdgs))})" if c.goal_area else ""
-            typer.echo(f"  [{c.n}] {source_line(c.document, c.section, c.page)}{area}")
+            linked = link_note(c.document_kind, c.goal_area, c.link_method)
+            document = document_label(c.document, c.document_kind, c.document_year)
+            typer.echo(f"  [{c.n}] {source_line(document, c.section, c.page)}{area}{f' ({linked})' if linked else ''}")
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli import answers, evaluation, index, serve  # noqa: F401 - importing registers the commands
+from cli import answers, documents, evaluation, index, serve  # noqa: F401 - importing registers the commands
 from cli.app import app
 
 __all__ = ["app"]

@@ -31,6 +31,9 @@ class DocumentMeta(BaseModel):
     source_url: str | None = None
     language: str = "sv"
     note: str | None = None
+    released_chunks: list[str] = Field(
+        default_factory=list, description="Chunks an administrator released from the quarantine (false positives)."
+    )
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ class Chunk(BaseModel):
     document_id: str
     document_title: str
     kind: DocumentKind
+    document_year: int | None = None
     section_path: list[str]
     pages: list[int]
     main_area: str | None = None
@@ -222,6 +226,8 @@ class Chunk(BaseModel):
         }
         if self.pages:
             meta["page"] = self.pages[0]
+        if self.document_year is not None:
+            meta["document_year"] = self.document_year
         if self.link_score is not None:
             meta["link_score"] = float(self.link_score)
         for n in self.sdgs:
@@ -238,6 +244,7 @@ class Chunk(BaseModel):
             document_id=meta["document_id"],
             document_title=meta["document_title"],
             kind=DocumentKind(meta["kind"]),
+            document_year=meta.get("document_year"),
             section_path=[p for p in str(meta.get("section_path", "")).split("\x1f") if p],
             pages=ints(meta.get("pages", "")),
             main_area=meta.get("main_area") or None,

@@ -138,8 +138,19 @@ class Settings(BaseSettings):
         2.0, ge=0, description="How often a serving process looks for a newer index generation (0: every question)."
     )
 
+    instruction_min_p: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Quarantine a chunk whose text reads as instructions to a reader or an AI from this "
+        "probability (ingest/instruction_classifier.py).",
+    )
     admin_token: str | None = Field(
         None, description="Token for the admin endpoints (upload, delete); unset disables them."
+    )
+    admin_tokens: str | None = Field(
+        None,
+        description="Named admin tokens, 'name:token,name2:token2': the name is the actor in the audit log.",
     )
     max_upload_bytes: int = Field(20 * 1024 * 1024, description="Largest document the admin upload accepts.")
     rate_limit_per_minute: int = Field(
@@ -165,6 +176,15 @@ class Settings(BaseSettings):
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    def admin_actors(self) -> dict[str, str]:
+        """Admin token -> the actor's name (HALLBAR_ADMIN_TOKENS, and HALLBAR_ADMIN_TOKEN as 'admin')."""
+        actors = {self.admin_token: "admin"} if self.admin_token else {}
+        for item in (self.admin_tokens or "").split(","):
+            name, sep, token = item.strip().partition(":")
+            if sep and name.strip() and token.strip():
+                actors[token.strip()] = name.strip()
+        return actors
 
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,21 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "direct_yes": {"sv": "**Ja** – det står i programmet [{n}].", "en": "**Yes** – the programme says so [{n}]."},
     "quotes_intro": {"sv": "Programmet säger:", "en": "The programme says (quoted in Swedish):"},
+    "quotes_intro_action_plan": {"sv": "{title} säger:", "en": "Action plan “{title}” says (quoted in Swedish):"},
+    "quotes_intro_other": {"sv": "{title} säger:", "en": "“{title}” says (quoted in Swedish):"},
+    "kind_programme": {"sv": "program", "en": "programme"},
+    "kind_action_plan": {"sv": "handlingsplan", "en": "action plan"},
+    "kind_other": {"sv": "dokument", "en": "document"},
+    "link_structure": {"sv": "kopplat genom programmets struktur", "en": "linked by the programme's structure"},
+    "link_name_match": {
+        "sv": "kopplat genom målområdets namn i rubriken",
+        "en": "linked by the goal area's name in its heading",
+    },
+    "link_embedding": {
+        "sv": "kopplat genom textlikhet med målområdet",
+        "en": "linked by its text's similarity to the goal area",
+    },
+    "link_none": {"sv": "inte kopplat till något målområde", "en": "not linked to a goal area"},
     "label_goal_area": {"sv": "Målområde", "en": "Goal area"},
     "label_sdgs": {"sv": "Agenda 2030-mål", "en": "SDGs"},
     "label_section": {"sv": "Avsnitt", "en": "Section"},
@@ -174,6 +189,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Citaten är ordagranna ur {title} (Västerås stad{adopted}); ändra inte i dem.",
         "en": "Quotes are verbatim from {title} (Västerås stad{adopted}), in Swedish; do not edit them.",
     },
+    "draft_verbatim_documents": {
+        "sv": "Citaten är ordagranna ur {documents}; ändra inte i dem.",
+        "en": "Quotes are verbatim from {documents}, in Swedish; do not edit them.",
+    },
     "draft_goal_areas": {"sv": "Målområden och globala mål", "en": "Goal areas and SDGs"},
     "draft_no_area": {
         "sv": "Ämnet hör inte tydligt till något målområde.",
@@ -279,7 +298,51 @@ STRINGS: dict[str, dict[str, str]] = {
     "api_not_utf8": {"sv": "texten är inte UTF-8", "en": "the text is not UTF-8"},
     "api_empty_file": {"sv": "tom eller binär fil", "en": "empty or binary file"},
     "api_unsupported": {"sv": "filtypen stöds inte", "en": "unsupported type: PDF (by content), .md or .txt (UTF-8)"},
-    "api_exists": {"sv": "{name} finns redan", "en": "already exists; delete it first"},
+    "api_document_exists": {
+        "sv": "dokumentet finns redan: {doc_id} ({title}, fil {path}); ersätt det (PUT /api/documents/{doc_id}, "
+        "hallbar documents replace) eller ta bort det först",
+        "en": "a document with this id or file name exists: {doc_id} ({title}, file {path}); replace it or delete it "
+        "first",
+    },
+    "api_programme_explicit": {
+        "sv": "programmet ersätts bara uttryckligen (PUT /api/documents/{doc_id}?programme=true, "
+        "hallbar documents replace --programme)",
+        "en": "the programme is replaced only explicitly (programme=true, --programme)",
+    },
+    "api_programme_exists": {
+        "sv": "korpusen har redan ett program ({doc_id}); ersätt det uttryckligen i stället",
+        "en": "the corpus already has a programme ({doc_id}); replace it explicitly instead",
+    },
+    "api_not_programme": {
+        "sv": "{doc_id} är inte programmet; ersätt det utan programme=true",
+        "en": "{doc_id} is not the programme; replace it without programme=true",
+    },
+    "api_no_text": {
+        "sv": "filen ger ingen text ({reason}); ladda upp en PDF med textlager, eller kör OCR på den först",
+        "en": "the file yields no text: upload a PDF with a text layer, or OCR it first",
+    },
+    "api_unreadable_file": {"sv": "filen kan inte läsas ({reason})", "en": "the file cannot be read"},
+    "api_bad_title": {
+        "sv": "ogiltig titel: 1-300 tecken, inga styrtecken",
+        "en": "invalid title: 1-300 characters, no control characters",
+    },
+    "api_manifest_broken": {
+        "sv": "manifestet kan inte läsas ({reason}); rätta corpus/manifest.toml",
+        "en": "the manifest cannot be read; fix corpus/manifest.toml",
+    },
+    "api_busy": {
+        "sv": "en annan dokumentåtgärd pågår; försök igen strax",
+        "en": "another document operation is running; try again shortly",
+    },
+    "api_not_quarantined": {
+        "sv": "{chunk_id} är inte i karantän i {doc_id}",
+        "en": "no quarantined chunk {chunk_id} in {doc_id}",
+    },
+    "api_unknown_job": {"sv": "okänt jobb", "en": "unknown job: {job_id}"},
+    "api_reindex_failed": {
+        "sv": "omindexeringen misslyckades ({reason}); inget ändrades",
+        "en": "the re-index failed; nothing changed",
+    },
     "api_unknown_document": {"sv": "okänt dokument", "en": "unknown document: {doc_id}"},
     "api_programme_delete": {"sv": "programmet kan inte tas bort här", "en": "the programme cannot be deleted here"},
     "api_server_error": {"sv": "internt fel", "en": "internal error"},

@@ -103,6 +103,7 @@ def chunk_document(parsed: ParsedDocument, config: ChunkerConfig, linker: GoalAr
                     document_id=meta.id,
                     document_title=meta.title,
                     kind=meta.kind,
+                    document_year=meta.year,
                     section_path=list(section.path),
                     pages=sorted({p for b in group for p in b.pages}),
                     main_area=link.main_area,

@@ -18,7 +18,7 @@ import re
 from core.models import Chunk
 from store.state import QuarantinedChunk
 
-SCREEN_VERSION = "screen-v1"
+SCREEN_VERSION = "screen-v2"  # v2: also the classifier by meaning (ingest/instruction_classifier.py)
 
 _QUALIFIER_EN = r"(?:all|any|previous|prior|above|earlier|preceding|system|original|your|my|these|those|the\s+above)"
 _QUALIFIER_SV = r"(?:alla|allt|dina|de|era|tidigare|föregående|ovanstående|ursprungliga|system)"
@@ -51,13 +51,15 @@ def instruction_like(text: str) -> str | None:
     return None
 
 
-def screen_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], dict[str, list[QuarantinedChunk]]]:
+def screen_chunks(
+    chunks: list[Chunk], released: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[Chunk], dict[str, list[QuarantinedChunk]]]:
     """Keep every chunk that reads as instructions to an AI out of the index: the kept chunks, and the
-    quarantined ones by document."""
+    quarantined ones by document. ``released``: chunk ids an administrator released (false positives)."""
     kept: list[Chunk] = []
     quarantined: dict[str, list[QuarantinedChunk]] = {}
     for chunk in chunks:
-        phrase = instruction_like(chunk.text)
+        phrase = None if chunk.chunk_id in released else instruction_like(chunk.text)
         if phrase is None:
             kept.append(chunk)
             continue

@@ -47,8 +47,19 @@ def load_manifest(root: Path) -> Manifest:
     if not file.exists():
         return Manifest(root=root, documents=[])
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{file}: not valid TOML ({exc})") from exc
+    return Manifest(root=root, documents=parse_manifest(text, str(file)))
+
+
+def parse_manifest(text: str, where: str = MANIFEST_NAME) -> list[DocumentMeta]:
+    """The entries of a manifest's text; ManifestError when it is not valid TOML, an entry is invalid or an id
+    repeats."""
+    file = where
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"{file}: not valid TOML ({exc})") from exc
     docs = []
     for i, entry in enumerate(data.get("documents", []), start=1):
@@ -60,7 +71,7 @@ def load_manifest(root: Path) -> Manifest:
     ids = [d.id for d in docs]
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):
         raise ManifestError(f"{file}: duplicate document id(s): {', '.join(dupes)}")
-    return Manifest(root=root, documents=docs)
+    return docs
 
 
 def discover_files(root: Path) -> list[Path]:
@@ -81,6 +92,31 @@ def document_id_for(name: str) -> str:
 
 def _read_toml(file: Path) -> tomlkit.TOMLDocument:
     return tomlkit.parse(file.read_text(encoding="utf-8")) if file.exists() else tomlkit.document()
+
+
+def manifest_text(root: Path, documents: list[DocumentMeta]) -> str:
+    """The manifest holding exactly ``documents``, written by tomlkit (the comment lines before the first table
+    are kept) and read back before it is returned, so that no title or field can break the file."""
+    file = root / MANIFEST_NAME
+    header = []
+    if file.exists():
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                break
+            header.append(line)
+    tables = tomlkit.aot()
+    for meta in documents:
+        table = tomlkit.table()
+        for key, value in meta.model_dump(exclude_none=True).items():
+            if value != []:
+                table.add(key, value.value if isinstance(value, Enum) else value)
+        tables.append(table)
+    doc = tomlkit.document()
+    doc.append("documents", tables)
+    text = ("\n".join(header).rstrip() + "\n\n" if any(header) else "") + tomlkit.dumps(doc)
+    if parse_manifest(text) != documents:
+        raise ManifestError("the manifest would not read back as written")
+    return text
 
 
 def add_entry(root: Path, meta: DocumentMeta) -> None:

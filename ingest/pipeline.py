@@ -29,6 +29,7 @@ from core.settings import Settings
 from ingest.chunker import ChunkerConfig, chunk_document
 from ingest.goal_area_model import StructureError, parse_goal_area_model
 from ingest.injection import SCREEN_VERSION, screen_chunks
+from ingest.instruction_classifier import CLASSIFIER_VERSION, InstructionClassifier
 from ingest.linker import GoalAreaLinker
 from ingest.loaders import DocumentLoadError, load_document
 from ingest.manifest import Manifest, discover_files, load_manifest
@@ -119,6 +120,11 @@ class GenerationPlan:
         return f"{COLLECTION_PREFIX}{self.generation}"
 
 
+def released_chunks(docs: dict[str, LoadedDocument]) -> set[str]:
+    """The chunks administrators released from the quarantine (the manifest's ``released_chunks``)."""
+    return {cid for doc in docs.values() for cid in doc.meta.released_chunks}
+
+
 def embed_hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\n{text}".encode()).hexdigest()[:24]
 
@@ -152,7 +158,10 @@ class Indexer:
         self.store = IndexStore(settings)
         self.embedder = LazyEmbedder(embedder_factory or (lambda: build_embedder(settings)))
         self.chunker = ChunkerConfig(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
-        self.fingerprint = f"{self.chunker.fingerprint}:{SCREEN_VERSION}:{KEYWORD_FORMAT}"  # what decides the index
+        self.fingerprint = (  # what decides the index
+            f"{self.chunker.fingerprint}:{SCREEN_VERSION}:{CLASSIFIER_VERSION}@{settings.instruction_min_p}:"
+            f"{KEYWORD_FORMAT}"
+        )
         self.progress = progress
         self.model_id = embedder_id(settings)
 
@@ -232,7 +241,7 @@ class Indexer:
     ) -> GenerationPlan:
         self.store.drop_unreferenced(keep=state.kept_names() if state else set())
         goal_model, chunks = self._chunk_all(docs, report)
-        chunks, quarantined = screen_chunks(chunks)
+        chunks, quarantined = screen_chunks(chunks, released_chunks(docs))
         crash_point("after_chunk")
         report.quarantined = [q.describe(docs[doc_id].meta.title) for doc_id, qs in quarantined.items() for q in qs]
         for line in report.quarantined:
@@ -269,6 +278,7 @@ class Indexer:
         collection = self.store.create_collection(plan.collection, self.embedder.loaded, self.model_id)
         crash_point("after_create_collection")
         self._embed_missing(plan.chunks, vectors)
+        self._screen_by_meaning(plan, vectors, hashes, report)
         crash_point("after_embed")
         self._add_chunks(collection, plan.chunks, vectors, hashes)
         carried = self._carry_unreadable(plan, old, collection)
@@ -316,6 +326,34 @@ class Indexer:
                 bar.update(min(batch, len(texts) - start))
                 crash_point("during_embed")  # after the first batch: some vectors made, none stored
         return out
+
+    def _screen_by_meaning(self, plan: GenerationPlan, vectors: list[Any], hashes: list[str], report: IngestReport):
+        """Quarantine the chunks the classifier reads as instructions to a reader or an AI (by their vectors)."""
+        if not plan.chunks:
+            return
+        classifier = InstructionClassifier.trained(self.embedder.get(), self.settings.instruction_min_p)
+        probabilities = classifier.probabilities(np.vstack([np.asarray(v, dtype=np.float32) for v in vectors]))
+        released = released_chunks(plan.documents)
+        keep = []
+        for i, (chunk, p) in enumerate(zip(plan.chunks, probabilities)):
+            if p < classifier.min_p or chunk.chunk_id in released:
+                keep.append(i)
+                continue
+            phrase = " ".join(chunk.text.split())[:120]
+            q = QuarantinedChunk(
+                chunk_id=chunk.chunk_id,
+                section=chunk.section,
+                page=chunk.page,
+                phrase=phrase,
+                method="meaning",
+                probability=round(float(p), 3),
+            )
+            plan.quarantined.setdefault(chunk.document_id, []).append(q)
+            report.quarantined.append(q.describe(plan.documents[chunk.document_id].meta.title))
+            log.warning("quarantined by meaning (p=%.2f) %s", p, chunk.chunk_id)
+        plan.chunks[:] = [plan.chunks[i] for i in keep]
+        vectors[:] = [vectors[i] for i in keep]
+        hashes[:] = [hashes[i] for i in keep]
 
     @staticmethod
     def _add_chunks(collection: Any, chunks: list[Chunk], vectors: list[Any], hashes: list[str]) -> None:

@@ -19,6 +19,8 @@ class QuarantinedChunk(BaseModel):
     section: str
     page: int | None = None
     phrase: str
+    method: str = Field("pattern", description="pattern (ingest/injection.py) or meaning (the classifier).")
+    probability: float | None = None
 
     def describe(self, document_title: str) -> str:
         return f"{source_line(document_title, self.section, self.page, 'sv')}: ”{self.phrase}”"

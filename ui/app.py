@@ -4,6 +4,7 @@ start-up; every bad request gets a 4xx with a clear message, never a 500."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from fastapi import FastAPI, Request
@@ -13,11 +14,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.embedders import build_embedder
 from core.errors import IndexNotReadyError
 from core.settings import Settings
 from core.strings import bilingual
+from ingest.documents import DocumentOpError, DocumentService
 from ui.context import AppContext
 from ui.feedback_store import FeedbackStore
+from ui.jobs import LockedEmbedder
 from ui.limits import RateLimiter
 from ui.routes import ask, documents, feedback, openai_compat, relate
 from ui.schemas import FeedbackRequest
@@ -41,12 +45,15 @@ def create_app(
     t0 = time.perf_counter()
     serving = ServingAssistant(settings, assistant)  # models and index load once, here; later generations on change
     startup = round(startup_s if assistant is not None else time.perf_counter() - t0, 2)
+    models_lock = threading.Lock()
     ctx = AppContext(
         settings,
         serving,
         FeedbackStore(settings.data_dir / "feedback.sqlite3", settings.feedback_retention_days),
         RateLimiter(settings.rate_limit_per_minute),
         startup,
+        document_service(settings, serving, models_lock),
+        models_lock,
     )
     app = FastAPI(title="hallbar", description=DESCRIPTION, version="0.1.0", docs_url=None, redoc_url=None)
     app.state.hallbar = ctx
@@ -66,7 +73,7 @@ def add_middleware(app: FastAPI, ctx: AppContext) -> None:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list(),
-        allow_methods=["GET", "POST", "DELETE"],
+        allow_methods=["GET", "POST", "PUT", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "X-Admin-Token"],
     )
     policy = DoorPolicy(ctx.limiter, RateLimiter(settings.feedback_per_minute), settings.max_body_bytes)
@@ -90,6 +97,23 @@ def add_local_docs(app: FastAPI) -> None:
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
+
+
+def document_service(settings: Settings, serving: ServingAssistant, models_lock: threading.Lock) -> DocumentService:
+    """Document operations that re-index with the serving embedder (one batch at a time under the models lock)
+    and switch the serving process to the new generation; an operation a killed process left is settled now."""
+
+    def embedder():
+        loaded = serving.embedder or build_embedder(settings)
+        return LockedEmbedder(loaded, models_lock)
+
+    service = DocumentService(settings, embedder_factory=embedder, on_switch=serving.reload_if_possible)
+    try:
+        if done := service.recover():
+            log.warning("document operation left by a stopped process: %s", done)
+    except (DocumentOpError, IndexNotReadyError) as exc:
+        log.warning("document recovery postponed to the next operation: %s", exc)
+    return service
 
 
 def add_error_handlers(app: FastAPI) -> None:

@@ -9,7 +9,9 @@ from fastapi import HTTPException, Request
 
 from core.settings import Settings
 from core.strings import bilingual
+from ingest.documents import DocumentService
 from ui.feedback_store import FeedbackStore
+from ui.jobs import Jobs
 from ui.limits import RateLimiter
 from ui.serving import ServingAssistant
 
@@ -21,7 +23,9 @@ class AppContext:
     feedback: FeedbackStore
     limiter: RateLimiter
     startup_s: float
+    documents: DocumentService
     models_lock: threading.Lock = field(default_factory=threading.Lock)  # one question at a time through the models
+    jobs: Jobs = field(default_factory=Jobs)
 
     def check_length(self, text: str) -> None:
         if len(text.strip()) == 0:

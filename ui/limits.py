@@ -1,13 +1,10 @@
-"""Limits and records of the web paths: a per-client rate limit, and the audit log of admin actions."""
+"""Limits of the web paths: a per-client rate limit (the audit log of admin actions is core/audit.py)."""
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
-
-from core.settings import Settings
 
 
 class RateLimiter:
@@ -35,13 +32,3 @@ class RateLimiter:
 
     def allow(self, client: str) -> bool:
         return self.wait(client) == 0
-
-
-def audit(settings: Settings, action: str, **details) -> None:
-    """Admin actions as JSON lines, when HALLBAR_AUDIT_LOG names a file (questions are never written)."""
-    if settings.audit_log is None:
-        return
-    settings.audit_log.parent.mkdir(parents=True, exist_ok=True)
-    record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": action, **details}
-    with open(settings.audit_log, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -84,6 +84,17 @@ class ServingAssistant:
         )
         self._error = None
 
+    @property
+    def embedder(self):
+        """The loaded embedder (None until the first load)."""
+        return self._embedder
+
+    def reload_if_possible(self) -> None:
+        """After a document operation switched the index: serve the new generation (a missing index is logged)."""
+        with self._lock:
+            self._try_load()
+            self._checked_at = time.monotonic()
+
     def reload(self) -> Assistant:
         """Load the index as it is now (after an ingest in this process)."""
         with self._lock:

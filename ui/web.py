@@ -16,7 +16,7 @@ import gradio as gr
 from pydantic import ValidationError
 
 from assistant.models import Answer, Turn
-from core.citations import page_label, source_line
+from core.citations import document_label, link_note, page_label, source_line
 from core.errors import IndexNotReadyError, IndexUnavailableError
 from core.models import GoalAreaModel
 from core.strings import message
@@ -132,9 +132,12 @@ def source_cards(answer: Answer | None, language: str, sdg_names: dict[int, tupl
             for n in c.sdgs
         )
         badge = f'<span class="badge">{html.escape(c.goal_area)}</span>' if c.goal_area else ""
+        linked = link_note(c.document_kind, c.goal_area, c.link_method, language)
+        badge += f" <small>{html.escape(linked)}</small>" if linked else ""
         page = f" · {page_label(c.page, language)}" if c.page else ""
+        document = html.escape(document_label(c.document, c.document_kind, c.document_year, language))
         cards.append(
-            f'<div class="source-card" id="source-{c.n}"><strong>[{c.n}]</strong> {html.escape(c.document)}{page}<br>'
+            f'<div class="source-card" id="source-{c.n}"><strong>[{c.n}]</strong> {document}{page}<br>'
             f"<small>{html.escape(c.section)}</small><blockquote>{html.escape(c.quote)}</blockquote>{badge}<div>{sdgs}</div></div>"
         )
     return "".join(cards)

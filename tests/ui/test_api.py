@@ -264,7 +264,14 @@ def _upload_then_delete(admin_client, settings):
     entries = [
         json.loads(line) for line in (settings.data_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    assert [e["action"] for e in entries] == ["upload", "delete"] and entries[0]["document"] == "plan-2020"
+    assert [(e["action"], e["outcome"]) for e in entries] == [
+        ("add", "done"),
+        ("add", "refused"),
+        ("remove", "done"),
+        ("remove", "refused"),
+        ("remove", "refused"),
+    ]
+    assert entries[0]["document"] == "plan-2020" and entries[0]["actor"] == "admin" and entries[0]["client"]
 
 
 def test_rate_limit_per_client(store_assistant):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
 
 from assistant.models import Answer
@@ -15,10 +15,13 @@ from ui.schemas import AskRequest
 router = APIRouter()
 
 
-def answer_for(ctx: AppContext, req: AskRequest) -> Answer:
-    """The assistant's answer in the request's mode (shared with the OpenAI-compatible route)."""
+def answer_for(ctx: AppContext, req: AskRequest, response: Response | None = None) -> Answer:
+    """The assistant's answer in the request's mode (shared with the OpenAI-compatible route). The whole answer
+    comes from one index generation (the assistant taken here), named in the X-Index-Generation header."""
     assistant = ctx.serving.current()
     ctx.check_length(req.question)
+    if response is not None:
+        response.headers["X-Index-Generation"] = str(assistant.index.state.generation)
     with ctx.models_lock:
         return assistant.answer_in_mode(req.question, req.mode, history=req.history, filters=req.filters)
 
@@ -41,13 +44,14 @@ def health(ctx: AppContext = Depends(context)) -> dict:
         "index_store": "chroma-server" if ctx.settings.chroma_url else "embedded",
         "startup_s": ctx.startup_s,
         "detail": ctx.serving.error,
+        "document_job": ctx.jobs.active(),
     }
 
 
 @router.post("/api/ask", response_model=Answer)
-def ask(req: AskRequest, ctx: AppContext = Depends(context)) -> Answer:
+def ask(req: AskRequest, response: Response, ctx: AppContext = Depends(context)) -> Answer:
     """The same object as `hallbar ask --json`."""
-    return answer_for(ctx, req)
+    return answer_for(ctx, req, response)
 
 
 @router.post("/api/ask/stream")

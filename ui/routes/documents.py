@@ -1,24 +1,28 @@
-"""The indexed documents (`GET /api/documents`) and, behind the admin token, adding and removing them."""
+"""The indexed documents (`GET /api/documents`) and, behind an admin token, adding, replacing and removing them.
+
+Every operation goes through ingest.documents.DocumentService (the same code as `hallbar documents`): it either
+completes (file, manifest entry, index generation, audit line) or leaves no trace. The re-index runs as a job in
+the background; questions keep being answered meanwhile. By default the request waits for the job and answers
+with its result; with ``wait=false`` it answers 202 with the job at once (`GET /api/documents/jobs/{id}`).
+"""
 
 from __future__ import annotations
 
 import hmac
-import re
-from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from core.models import DocumentKind, DocumentMeta
+from core.audit import audit
+from core.models import DocumentKind
 from core.strings import bilingual
-from ingest.manifest import add_entry, document_id_for, remove_entry
-from ingest.pipeline import Indexer
+from ingest.documents import Actor, Upload
 from ui.context import AppContext, context
-from ui.limits import audit
+from ui.jobs import Job
 
 router = APIRouter()
-SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}"
-TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 
 
 @router.get("/api/documents")
@@ -26,52 +30,44 @@ def documents(ctx: AppContext = Depends(context)) -> list[dict]:
     return [d.listing() for d in ctx.serving.current().index.state.documents.values()]
 
 
-def require_admin(request: Request, ctx: AppContext) -> None:
-    token = ctx.settings.admin_token
-    if not token:
-        raise HTTPException(403, bilingual("api_admin_disabled"))
+@router.get("/api/documents/jobs/{job_id}")
+def document_job(job_id: str, ctx: AppContext = Depends(context)) -> dict:
+    """A document job: checking -> reindexing -> done | refused | failed, with its result or error."""
+    job = ctx.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, bilingual("api_unknown_job", job_id=job_id))
+    return job.view()
+
+
+def require_admin(request: Request, ctx: AppContext, action: str, document: str | None) -> Actor:
+    """The actor a valid token names (HALLBAR_ADMIN_TOKENS / HALLBAR_ADMIN_TOKEN); refusals are audited."""
+    client = request.client.host if request.client else "unknown"
+    actors = ctx.settings.admin_actors()
     given = (
         request.headers.get("x-admin-token") or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     )
-    if not given or not hmac.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(401, bilingual("api_admin_token"))
+    name = next((n for t, n in actors.items() if given and hmac.compare_digest(given.encode(), t.encode())), None)
+    if name is None:
+        status, key = (403, "api_admin_disabled") if not actors else (401, "api_admin_token")
+        refused = {"outcome": "refused", "status": status, "reason": key, "document": document}
+        audit(ctx.settings, action, actor=None, client=client, **refused)
+        raise HTTPException(status, bilingual(key))
+    return Actor(name, client)
 
 
-def reindex(ctx: AppContext) -> dict:
-    """Re-index the corpus with the loaded embedder, and serve the new generation."""
-    loaded = ctx.serving.loaded
-    embedder = loaded.embedder if loaded else None
-    factory = (lambda: embedder) if embedder else None
-    report = Indexer(ctx.settings, embedder_factory=factory, progress=False).ingest()
-    ctx.serving.reload()
-    return {
-        "documents": report.documents,
-        "chunks": report.chunks,
-        "embedded": report.embedded,
-        "skipped": report.errors,
-        "quarantined": report.quarantined,
-    }
+async def _run_job(job: Job, wait: bool, status: int, **extra: str) -> JSONResponse:
+    await run_in_threadpool(job.checked.wait)
+    if job.error_status is None and not wait:
+        return JSONResponse(status_code=202, content=job.view())
+    await run_in_threadpool(job.done.wait)
+    if job.error_status is not None:
+        raise HTTPException(job.error_status, job.error)
+    assert job.result is not None
+    return JSONResponse(status_code=status, content={**extra, **job.result.as_dict(), "job": job.id})
 
 
-def check_upload(name: str, data: bytes, limit: int) -> None:
-    """A file name without paths, a size within the limit, and content the loaders read: else a 4xx."""
-    if not re.fullmatch(SAFE_NAME, name) or ".." in name or name == "manifest.toml":  # no paths, no traversal
-        raise HTTPException(400, bilingual("api_bad_file_name"))
-    if len(data) > limit:
-        raise HTTPException(413, bilingual("api_file_too_large", limit=limit))
-    suffix = Path(name).suffix.lower()
-    if data.startswith(b"%PDF-"):
-        if suffix != ".pdf":
-            raise HTTPException(415, bilingual("api_pdf_name"))
-        return
-    if suffix not in TEXT_SUFFIXES:
-        raise HTTPException(415, bilingual("api_unsupported"))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise HTTPException(415, bilingual("api_not_utf8")) from None
-    if not data.strip() or b"\x00" in data:
-        raise HTTPException(415, bilingual("api_empty_file"))
+async def _read_upload(file: UploadFile, ctx: AppContext) -> tuple[str, bytes]:
+    return file.filename or "", await file.read(ctx.settings.max_upload_bytes + 1)
 
 
 @router.post("/api/documents", status_code=201)
@@ -80,37 +76,76 @@ async def upload_document(
     file: UploadFile = File(...),
     title: str | None = Form(None, max_length=300),
     kind: Literal["programme", "action_plan", "other"] = Form("action_plan"),
+    year: int | None = Form(None, ge=1900, le=2200),
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
     ctx: AppContext = Depends(context),
-) -> dict:
-    """Admin: add a document (PDF, Markdown or text, checked by content) and re-index."""
-    require_admin(request, ctx)
-    name = file.filename or ""
-    data = await file.read(ctx.settings.max_upload_bytes + 1)
-    check_upload(name, data, ctx.settings.max_upload_bytes)
-    doc_id = document_id_for(Path(name).stem)
-    corpus = ctx.settings.corpus_dir
-    with ctx.models_lock:
-        if (corpus / name).exists():
-            raise HTTPException(409, bilingual("api_exists", name=name))
-        (corpus / name).write_bytes(data)
-        add_entry(corpus, DocumentMeta(id=doc_id, path=name, title=title or Path(name).stem, kind=DocumentKind(kind)))
-        result = reindex(ctx)
-    audit(ctx.settings, "upload", document=doc_id, path=name, bytes=len(data), chunks=result["chunks"])
-    return {"id": doc_id, "path": name, **result}
+) -> JSONResponse:
+    """Admin: add a document (PDF with a text layer, Markdown or text, checked by content) and re-index."""
+    actor = require_admin(request, ctx, "add", file.filename)
+    name, data = await _read_upload(file, ctx)
+    upload = Upload(name, data, title, DocumentKind(kind), year)
+    job = ctx.jobs.start("add", name, lambda checked: ctx.documents.add(upload, actor, on_checked=checked))
+    return await _run_job(job, wait, 201)
+
+
+@router.post("/api/documents/reindex", status_code=200)
+async def reindex_documents(
+    request: Request,
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    ctx: AppContext = Depends(context),
+) -> JSONResponse:
+    """Admin: re-index the corpus as it is (e.g. after files were edited by hand); questions are answered meanwhile."""
+    actor = require_admin(request, ctx, "reindex", None)
+    job = ctx.jobs.start("reindex", "*", lambda checked: ctx.documents.reindex(actor, on_checked=checked))
+    return await _run_job(job, wait, 200)
+
+
+@router.post("/api/documents/{doc_id}/release")
+async def release_chunk(
+    doc_id: str,
+    request: Request,
+    chunk_id: str = Query(..., min_length=1, max_length=400, description="The quarantined chunk to release."),
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    ctx: AppContext = Depends(context),
+) -> JSONResponse:
+    """Admin: release a quarantined chunk (a false positive of the screen): indexed from the next generation on.
+    The quarantined chunks are listed in `GET /api/documents` (``quarantined``)."""
+    actor = require_admin(request, ctx, "release", doc_id)
+    job = ctx.jobs.start("release", doc_id, lambda checked: ctx.documents.release(doc_id, chunk_id, actor, checked))
+    return await _run_job(job, wait, 200, released=chunk_id)
+
+
+@router.put("/api/documents/{doc_id}")
+async def replace_document(
+    doc_id: str,
+    request: Request,
+    file: UploadFile = File(...),
+    title: str | None = Form(None, max_length=300),
+    year: int | None = Form(None, ge=1900, le=2200),
+    programme: bool = Query(False, description="Replace the programme itself (the explicit operation)."),
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    ctx: AppContext = Depends(context),
+) -> JSONResponse:
+    """Admin: replace a document's file (its id stays; title and year kept unless given) and re-index."""
+    action = "replace_programme" if programme else "replace"
+    actor = require_admin(request, ctx, action, doc_id)
+    name, data = await _read_upload(file, ctx)
+    upload = Upload(name, data, title, DocumentKind.other, year)
+
+    def run(checked):
+        return ctx.documents.replace(doc_id, upload, actor, programme=programme, on_checked=checked)
+
+    return await _run_job(ctx.jobs.start(action, doc_id, run), wait, 200)
 
 
 @router.delete("/api/documents/{doc_id}")
-def delete_document(doc_id: str, request: Request, ctx: AppContext = Depends(context)) -> dict:
+async def delete_document(
+    doc_id: str,
+    request: Request,
+    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    ctx: AppContext = Depends(context),
+) -> JSONResponse:
     """Admin: remove a document (file and manifest entry) and re-index."""
-    require_admin(request, ctx)
-    doc = ctx.serving.current().index.state.documents.get(doc_id)
-    if doc is None:
-        raise HTTPException(404, bilingual("api_unknown_document", doc_id=doc_id))
-    if doc.kind == DocumentKind.programme:
-        raise HTTPException(409, bilingual("api_programme_delete"))
-    with ctx.models_lock:
-        (ctx.settings.corpus_dir / doc.path).unlink(missing_ok=True)
-        remove_entry(ctx.settings.corpus_dir, doc_id)
-        result = reindex(ctx)
-    audit(ctx.settings, "delete", document=doc_id, chunks=result["chunks"])
-    return {"deleted": doc_id, **result}
+    actor = require_admin(request, ctx, "remove", doc_id)
+    job = ctx.jobs.start("remove", doc_id, lambda checked: ctx.documents.remove(doc_id, actor, on_checked=checked))
+    return await _run_job(job, wait, 200, deleted=doc_id)
