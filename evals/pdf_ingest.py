@@ -89,7 +89,8 @@ def pdf_page_texts(path: Path) -> list[str]:
 
 
 def page_accuracy(ingested: Ingested, page_texts: list[str]) -> tuple[float, list[str]]:
-    """Share of sentences whose cited page holds the sentence's start (its first line's first 40 non-space characters)."""
+    """Share of sentences whose cited page holds the sentence's start (its first line's first 40 non-space
+    characters)."""
     physical = {str(p.cited): p.number for p in ingested.document.pages}
     wrong: list[str] = []
     units = sentences(ingested.chunks)
@@ -142,7 +143,8 @@ def main() -> None:
     folder = Path(args.pdfs)
     markdown = ingest_file(MARKDOWN)
     print(f"{'file':38} {'chunks':>6} {'sent.':>5} {'sections':>8} {'pages':>6} {'noise':>5}  goal areas")
-    print(f"{MARKDOWN.name:38} {len(markdown.chunks):6} {len(sentences(markdown.chunks)):5} {'100.0%':>8} {'-':>6} {0:5}")
+    count = len(sentences(markdown.chunks))
+    print(f"{MARKDOWN.name:38} {len(markdown.chunks):6} {count:5} {'100.0%':>8} {'-':>6} {0:5}")
     for name in PROGRAMME_PDFS:
         s = score_pdf(folder / name, markdown)
         print(
