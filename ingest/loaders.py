@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.models import DocumentMeta, LoadedDocument, Page
+from core.settings import Settings
 from ingest import pdf_layout
 from ingest.ocr import OcrReader
 
@@ -43,6 +44,13 @@ class PdfOptions:
 
     passwords: tuple[str, ...] = ()
     ocr: OcrReader | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PdfOptions:
+        return cls(
+            passwords=tuple(p for p in settings.pdf_passwords.split(",") if p),
+            ocr=OcrReader(settings.ocr_language) if settings.ocr else None,
+        )
 
 
 def load_document(

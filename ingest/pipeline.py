@@ -32,7 +32,6 @@ from ingest.injection import SCREEN_VERSION, screen_chunks
 from ingest.linker import GoalAreaLinker
 from ingest.loaders import DocumentLoadError, PdfOptions, load_document
 from ingest.manifest import Manifest, discover_files, load_manifest
-from ingest.ocr import OcrReader
 from ingest.sections import parse_sections
 from store.index_store import COLLECTION_PREFIX, IndexStore
 from store.keyword_index import FORMAT as KEYWORD_FORMAT
@@ -158,10 +157,7 @@ class Indexer:
         self.fingerprint = f"{self.chunker.fingerprint}:{SCREEN_VERSION}:{KEYWORD_FORMAT}"  # what decides the index
         self.progress = progress
         self.model_id = embedder_id(settings)
-        self.pdf_options = PdfOptions(
-            passwords=tuple(p for p in settings.pdf_passwords.split(",") if p),
-            ocr=OcrReader(settings.ocr_language) if settings.ocr else None,
-        )
+        self.pdf_options = PdfOptions.from_settings(settings)
 
     def ingest(self, corpus_dir: Path | None = None, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
