@@ -15,6 +15,26 @@ from ingest import pdf_layout
 from ingest.ocr import OcrReader
 
 log = logging.getLogger(__name__)
+LIBRARY_LOGGERS = ("pypdf", "pdfminer", "pdfplumber", "pypdfium2", "pytesseract")
+
+
+class _LibraryToDebug(logging.Handler):
+    """The PDF libraries' own warnings ("incorrect startxref", "CropBox missing") go to our log at debug level:
+    an unreadable file is reported once, as the ingest's `skipped:` line, and a readable one needs no noise."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("%s %s: %s", record.name, record.levelname, record.getMessage())
+
+
+def _route_library_logs() -> None:
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        if not any(isinstance(h, _LibraryToDebug) for h in library.handlers):
+            library.addHandler(_LibraryToDebug(logging.WARNING))  # their own debug chatter is left out
+        library.propagate = False
+
+
+_route_library_logs()
 
 PAGE_MARKER = re.compile(r"<!--\s*page:\s*(\d+)\s*-->[ \t]*\n?")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

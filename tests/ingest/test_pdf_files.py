@@ -3,7 +3,9 @@ with pypdf (RC4, AES-128, AES-256; owner password only, or a user password)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +124,23 @@ def test_ingest_of_every_pdf_skips_only_the_locked_one_with_one_line(tmp_path):
     assert any(line.startswith("documents: 6 ") for line in out), out
     assert any(f"{SCANNED}: page 2: no text layer" in line for line in out), out
     assert not [line for line in out if "Traceback" in line or "DependencyError" in line]
+
+
+def test_library_warnings_go_to_the_log_at_debug_level(tmp_path, caplog):
+    damaged = tmp_path / "damaged.pdf"
+    data = shared_data(PDF_DIR / PLAN).read_bytes()
+    pointer = re.search(rb"startxref\s+(\d+)", data)
+    wrong = str(int(pointer.group(1)) + 7).encode()  # a wrong xref pointer: pypdf warns and recovers
+    damaged.write_bytes(data[: pointer.start(1)] + wrong + data[pointer.end(1) :])
+    with caplog.at_level("DEBUG"):
+        doc = load(damaged)
+    assert "Trygghetsvandringar" in doc.pages[0].text
+    libraries = ("pypdf", "pdfminer", "pdfplumber")
+    # the library's own records stop at its logger (pytest's capture attaches there too, so they are seen here)
+    assert all(not logging.getLogger(name).propagate for name in libraries)
+    ours = [r for r in caplog.records if r.name.split(".")[0] not in libraries]
+    assert not [r for r in ours if r.levelno >= logging.WARNING]
+    assert any(
+        r.name == "ingest.loaders" and r.levelno == logging.DEBUG and "incorrect startxref" in r.getMessage()
+        for r in ours
+    )
