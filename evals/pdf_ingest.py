@@ -7,6 +7,7 @@ Run: python -m evals.pdf_ingest [--pdfs ../shared/datasets/pdfs]
   hold under the same section path;
 - page accuracy: of the PDF's quotable sentences, the share whose cited page holds the sentence in the PDF's own
   text (pypdf's extraction of that page, whitespace ignored; a page label is mapped back to its page);
+  "(1st)" is the same measure citing each chunk's first page, as citations did before;
 - header noise: sentences holding the running header or footer text (a repeated margin line) where the Markdown's
   sentence does not.
 """
@@ -50,6 +51,7 @@ class PdfScore:
     sentences: int
     sections_matched: float
     page_accuracy: float
+    first_page_accuracy: float  # citing each chunk's first page, as before
     header_noise: int
     same_goal_areas: bool
 
@@ -67,9 +69,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def sentences(chunks: Iterable[Chunk]) -> list[tuple[str, tuple[str, ...], int | str | None]]:
-    """Each quotable unit (as an answer quotes it) with its section path and its cited page."""
-    return [(u.text, tuple(c.section_path), c.page_of(u.text)) for c in chunks for u in split_units(c)]
+def sentences(chunks: Iterable[Chunk], first_page: bool = False) -> list[tuple[str, tuple[str, ...], int | str | None]]:
+    """Each quotable unit (as an answer quotes it) with its section path and its cited page (``first_page``: the
+    chunk's first page, as citations were before they followed the sentence)."""
+    return [
+        (u.text, tuple(c.section_path), c.page if first_page else c.page_of(u.text))
+        for c in chunks
+        for u in split_units(c)
+    ]
 
 
 def sections_matched(markdown: list[Chunk], pdf: list[Chunk]) -> float:
@@ -88,18 +95,24 @@ def pdf_page_texts(path: Path) -> list[str]:
     return [squash(page.extract_text() or "") for page in reader.pages]
 
 
-def page_accuracy(ingested: Ingested, page_texts: list[str]) -> tuple[float, list[str]]:
+def page_accuracy(ingested: Ingested, page_texts: list[str], first_page: bool = False) -> tuple[float, list[str]]:
     """Share of sentences whose cited page holds the sentence's start (its first line's first 40 non-space
     characters)."""
     physical = {str(p.cited): p.number for p in ingested.document.pages}
     wrong: list[str] = []
-    units = sentences(ingested.chunks)
+    units = sentences(ingested.chunks, first_page)
     for text, _, page in units:
         number = physical.get(str(page).removesuffix(" (OCR)"))
         probe = squash(re.sub(r"^\s*- ", "", text.split("\n")[0]))[:40]  # a list's first line (bullets differ)
         if number is None or probe not in page_texts[number - 1]:
             wrong.append(f"p. {page}: {text[:70]}")
     return 1 - len(wrong) / len(units), wrong
+
+
+def markdown_page_texts(ingested: Ingested) -> list[str]:
+    """The Markdown's own pages (between its page markers), by page number."""
+    pages = {p.number: squash(re.sub(r"(?m)^\s*(#+|-)\s", "", p.text)) for p in ingested.document.pages if p.number}
+    return [pages.get(n, "") for n in range(1, max(pages) + 1)]
 
 
 def header_noise(markdown: list[Chunk], pdf: list[Chunk], header: str = RUNNING_HEADER) -> int:
@@ -115,13 +128,15 @@ def goal_area_view(model: GoalAreaModel | None) -> list[tuple[str, str, tuple[in
 
 def score_pdf(path: Path, markdown: Ingested) -> PdfScore:
     pdf = ingest_file(path)
-    accuracy, _ = page_accuracy(pdf, pdf_page_texts(path))
+    texts = pdf_page_texts(path)
+    accuracy, _ = page_accuracy(pdf, texts)
     return PdfScore(
         name=path.name,
         chunks=len(pdf.chunks),
         sentences=len(sentences(pdf.chunks)),
         sections_matched=sections_matched(markdown.chunks, pdf.chunks),
         page_accuracy=accuracy,
+        first_page_accuracy=page_accuracy(pdf, texts, first_page=True)[0],
         header_noise=header_noise(markdown.chunks, pdf.chunks),
         same_goal_areas=goal_area_view(pdf.model) == goal_area_view(markdown.model) and bool(pdf.model),
     )
@@ -142,14 +157,16 @@ def main() -> None:
     args = ap.parse_args()
     folder = Path(args.pdfs)
     markdown = ingest_file(MARKDOWN)
-    print(f"{'file':38} {'chunks':>6} {'sent.':>5} {'sections':>8} {'pages':>6} {'noise':>5}  goal areas")
+    print(f"{'file':38} {'chunks':>6} {'sent.':>5} {'sections':>8} {'pages':>6} {'(1st)':>6} {'noise':>5}  goal areas")
+    md_texts = markdown_page_texts(markdown)
+    md_pages, md_first = page_accuracy(markdown, md_texts)[0], page_accuracy(markdown, md_texts, first_page=True)[0]
     count = len(sentences(markdown.chunks))
-    print(f"{MARKDOWN.name:38} {len(markdown.chunks):6} {count:5} {'100.0%':>8} {'-':>6} {0:5}")
+    print(f"{MARKDOWN.name:38} {len(markdown.chunks):6} {count:5} {'100.0%':>8} {md_pages:6.1%} {md_first:6.1%} {0:5}")
     for name in PROGRAMME_PDFS:
         s = score_pdf(folder / name, markdown)
         print(
             f"{s.name:38} {s.chunks:6} {s.sentences:5} {s.sections_matched:8.1%} {s.page_accuracy:6.1%} "
-            f"{s.header_noise:5}  {'same as Markdown' if s.same_goal_areas else 'DIFFERENT'}"
+            f"{s.first_page_accuracy:6.1%} {s.header_noise:5}  {'same' if s.same_goal_areas else 'DIFFERENT'}"
         )
     seconds = ocr_seconds_per_page(folder / "action-plan-mixed-scanned-page.pdf", OcrReader())
     print(f"OCR: {seconds:.2f} s per page" if seconds is not None else "OCR: Tesseract with Swedish not installed")
