@@ -143,10 +143,12 @@ def _pdf_pages(path: Path, data: bytes, options: PdfOptions) -> tuple[list[Page]
     texts = pdf_layout.document_markdown(pages)
     out: list[Page] = []
     notices: list[str] = []
+    level = max((len(m) for t in texts for m in re.findall(r"(?m)^(#+) ", t)), default=1)  # the deepest heading
     for page, text, label in zip(pages, texts, labels):
         ocr = False
         if not text.strip() and page.has_image:
-            text, ocr, notice = _scanned_page(path, data, page.number, password, options.ocr)
+            raw, ocr, notice = _scanned_page(path, data, page.number, password, options.ocr)
+            text = pdf_layout.ocr_markdown(raw, level) if ocr else ""
             notices.append(notice)
         out.append(Page(page.number, text, label=label, ocr=ocr))
     return out, notices

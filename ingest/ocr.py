@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -25,7 +24,7 @@ class OcrReader:
         return _tesseract_has(self.language)
 
     def read_page(self, data: bytes, number: int, password: str = "") -> str:
-        """The page's text as paragraphs separated by blank lines (Tesseract's blocks), lines joined."""
+        """Tesseract's text of the page: lines, blank lines between its blocks."""
         import pypdfium2
         import pytesseract
 
@@ -34,14 +33,7 @@ class OcrReader:
             image = pdf[number - 1].render(scale=self.dpi / 72).to_pil()
         finally:
             pdf.close()
-        raw = pytesseract.image_to_string(image, lang=self.language)
-        return paragraphs(raw)
-
-
-def paragraphs(raw: str) -> str:
-    """Tesseract's text: blocks (blank-line separated) become paragraphs, each on one line, spaces normalised."""
-    blocks = [re.sub(r"\s+", " ", block).strip() for block in re.split(r"\n\s*\n", raw)]
-    return "\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
+        return pytesseract.image_to_string(image, lang=self.language)
 
 
 @lru_cache(maxsize=8)

@@ -257,6 +257,48 @@ def page_blocks(lines: list[Line], typo: Typography) -> list[LayoutBlock]:
     return blocks
 
 
+def looks_like_heading(text: str) -> bool:
+    """A line shaped like a heading: a few words, capitalised, not ending like a sentence, a clause or a lead-in."""
+    words = text.split()
+    return (
+        1 <= len(words) <= 6
+        and text[0].isupper()
+        and text[-1] not in SENTENCE_END + ","
+        and sum(c.isalpha() for c in text) >= 3
+        and not BULLET.match(words[0])
+    )
+
+
+def shape_headings(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
+    """For a document whose typography marks no heading: a one-line paragraph shaped like a heading and followed
+    by text is a heading (level 1)."""
+    for block, nxt in zip(blocks, blocks[1:]):
+        if block.kind == "paragraph" and len(block.lines) == 1 and nxt.kind != "heading":
+            if looks_like_heading(block.texts[0]):
+                block.kind, block.level = "heading", 1
+    return blocks
+
+
+def ocr_markdown(raw: str, level: int) -> str:
+    """Tesseract's text of a page as Markdown: blank lines separate paragraphs, a heading-shaped line between two
+    sentences is a heading of ``level``, lines are joined as in :func:`join_lines`."""
+    vocab = {w.casefold() for w in re.findall(r"\w+", raw)}
+    parts: list[str] = []
+    for chunk in re.split(r"\n\s*\n", raw):
+        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        para: list[str] = []
+        for i, line in enumerate(lines):
+            after_sentence = not para or para[-1][-1] in SENTENCE_END
+            if after_sentence and i + 1 < len(lines) and looks_like_heading(line):
+                parts += [join_lines(para, vocab)] if para else []
+                parts.append(f"{'#' * level} {line}")
+                para = []
+            else:
+                para.append(line)
+        parts += [join_lines(para, vocab)] if para else []
+    return "\n\n" + "\n\n".join(parts) + "\n" if parts else ""
+
+
 def _para_gap(typo: Typography, last: Line) -> float:
     return typo.line_gap + 0.35 * typo.body_size if last.size <= typo.body_size else 0.8 * last.size
 
@@ -339,6 +381,8 @@ def document_markdown(pages: list[PageWords]) -> list[str]:
     for lines in pages_lines:
         blocks = page_blocks(lines, typo)
         _fill_texts(blocks, vocab)
+        if not typo.heading_levels:
+            blocks = shape_headings(blocks)
         blocks = _merge_columns(blocks)
         rendered = "\n\n".join(render(b) for b in blocks)
         lead = "" if continues(previous, blocks[0] if blocks else None) else "\n"

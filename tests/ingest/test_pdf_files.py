@@ -104,6 +104,10 @@ def test_scanned_page_is_read_by_ocr_and_cited_as_such():
     assert ocr_chunk.page_of(quote) == "2 (OCR)"
     text_chunk = next(c for c in plan.chunks if "Skultuna" in c.text)
     assert text_chunk.page_of("Alla grundskolor erbjuder läxhjälp") == 1
+    # no heading is set apart by type in this plan: headings are found by their shape, on the OCR'd page too
+    assert ocr_chunk.section_path == ["Arbete"] and text_chunk.section_path == ["Utbildning"]
+    linker = GoalAreaLinker(ingest_file(MARKDOWN).model, lambda: None, 0.83, 0.01)
+    assert linker.link("plan", ["Arbete"], "").goal_area == "Individens rätt till arbete och sysselsättning"
 
 
 @pytest.mark.integration
