@@ -23,7 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 MARGIN_SHARE = 0.1  # the top and bottom tenth of a page may hold running headers and footers
-PAGE_NUMBER = re.compile(r"(?:sida\s+|page\s+|s\.\s*)?(\d{1,4}|[ivxlcdm]{1,7})(?:\s*\(\d{1,4}\))?", re.IGNORECASE)
+ROMAN = r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+PAGE_NUMBER = re.compile(
+    rf"(?:sida\s+|page\s+|s\.\s*)?(?:\d{{1,4}}|(?=[ivxlcdm]){ROMAN})(?:\s*\(\d{{1,4}}\))?", re.IGNORECASE
+)
 BULLET = re.compile(r"^(?:[•▪◦‣●○■□\-–*o]|\d{1,3}[.)])$")
 NESTED_BULLETS = set("o◦‣○□")
 SENTENCE_END = '.!?:;”"'
@@ -145,7 +148,8 @@ def margin_words(pages: list[PageWords]) -> list[set[int]]:
     for page_runs in runs:
         drop: set[int] = set()
         for run in page_runs:
-            if counts[_signature(run)] >= needed or PAGE_NUMBER.fullmatch(run.text.strip()):
+            lone_number = with_text < 3 and PAGE_NUMBER.fullmatch(run.text.strip())  # too few pages to repeat
+            if counts[_signature(run)] >= needed or lone_number:
                 drop.update(id(w) for w in run.words)
         out.append(drop)
     return out
@@ -153,9 +157,12 @@ def margin_words(pages: list[PageWords]) -> list[set[int]]:
 
 # -- columns and lines ---------------------------------------------------------------------------------------------
 def gutter(words: list[Word], width: float) -> float | None:
-    """The x of an empty vertical gap in the middle third of the page with text on both sides, if any."""
+    """The x of an empty vertical gap in the middle of the page with text on both sides, if any; words larger than
+    the page's body text (a heading over both columns) do not count."""
     if len(words) < 6:
         return None
+    body = body_size(words)
+    words = [w for w in words if w.size <= body * 1.1]
     lo, hi = int(0.3 * width), int(0.7 * width)
     covered = [False] * (hi - lo + 1)
     for w in words:
@@ -174,6 +181,14 @@ def gutter(words: list[Word], width: float) -> float | None:
     left = {round(w.top) for w in words if w.x1 <= x}
     right = {round(w.top) for w in words if w.x0 >= x}
     return x if len(left) >= 3 and len(right) >= 3 else None
+
+
+def body_size(words: list[Word]) -> float:
+    """The size most characters are set in."""
+    weights: Counter[float] = Counter()
+    for w in words:
+        weights[round(w.size * 2) / 2] += len(w.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
 
 
 def column_lines(words: list[Word], split: float | None) -> list[Line]:

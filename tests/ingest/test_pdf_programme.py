@@ -24,7 +24,7 @@ from evals.pdf_ingest import (
     sentences,
     squash,
 )
-from ingest.pdf_layout import join_lines
+from ingest.pdf_layout import PageWords, Word, document_markdown, join_lines
 from ingest.sections import parse_sections
 from tests.conftest import shared_data
 
@@ -111,3 +111,23 @@ def test_hyphen_at_line_end_joined_only_where_the_word_is_split():
     assert join_lines(["i arbets-", "och samhällsliv"], vocabulary) == "i arbets- och samhällsliv"
     assert join_lines(["nya e-", "tjänster"], vocabulary) == "nya e-tjänster"
     assert join_lines(["två  ord", "  och   fler"], vocabulary) == "två ord och fler"
+
+
+def _word(text, x0, top, size=10.0):
+    return Word(text=text, x0=x0, x1=x0 + 6 * len(text), top=top, bottom=top + size, size=size, bold=False)
+
+
+def test_only_the_repeated_margin_lines_are_removed():
+    """Headers and page numbers repeat at one place over the pages; a number that ends a line of text in the
+    margin zone is text."""
+    pages = []
+    for n in range(1, 6):
+        words = [_word("Program", 400, 30, 8.5), _word("för", 450, 30, 8.5), _word(str(n), 295, 805, 9.0)]
+        words += [_word("Text", 74, 100 + 20 * i) for i in range(5)]
+        if n == 3:
+            words += [_word("Agenda", 74, 790), _word("2030", 120, 790)]  # body text reaching the footer zone
+            words += [_word("2030", 74, 770)]  # and a line of only a number, not at the page numbers' place
+        pages.append(PageWords(number=n, width=595, height=842, words=words))
+    texts = document_markdown(pages)
+    assert all("Program" not in t and f"\n{n}\n" not in t for n, t in enumerate(texts, start=1))
+    assert "Agenda 2030" in texts[2] and "2030\n" in texts[2].replace("Agenda 2030", "")
