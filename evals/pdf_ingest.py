@@ -9,7 +9,9 @@ Run: python -m evals.pdf_ingest [--pdfs ../shared/datasets/pdfs]
   text (pypdf's extraction of that page, whitespace ignored; a page label is mapped back to its page);
   "(1st)" is the same measure citing each chunk's first page, as citations did before;
 - header noise: sentences holding the running header or footer text (a repeated margin line) where the Markdown's
-  sentence does not.
+  sentence does not;
+- chunks: "same" when every chunk has the Markdown chunk's id, section path and text (pages aside): the answers,
+  which read nothing else, are then the Markdown's.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class PdfScore:
     first_page_accuracy: float  # citing each chunk's first page, as before
     header_noise: int
     same_goal_areas: bool
+    chunks_differing: int  # chunks whose id, section path or text differ from the Markdown's (pages aside)
 
 
 def ingest_file(path: Path, options: PdfOptions | None = None, kind: DocumentKind = DocumentKind.programme) -> Ingested:
@@ -126,6 +129,10 @@ def goal_area_view(model: GoalAreaModel | None) -> list[tuple[str, str, tuple[in
     return [(ga.name, ga.main_area, tuple(ga.sdgs)) for ga in model.goal_areas]
 
 
+def chunk_keys(chunks: list[Chunk]) -> set[tuple[str, tuple[str, ...], str]]:
+    return {(c.chunk_id, tuple(c.section_path), c.text) for c in chunks}
+
+
 def score_pdf(path: Path, markdown: Ingested) -> PdfScore:
     pdf = ingest_file(path)
     texts = pdf_page_texts(path)
@@ -139,6 +146,7 @@ def score_pdf(path: Path, markdown: Ingested) -> PdfScore:
         first_page_accuracy=page_accuracy(pdf, texts, first_page=True)[0],
         header_noise=header_noise(markdown.chunks, pdf.chunks),
         same_goal_areas=goal_area_view(pdf.model) == goal_area_view(markdown.model) and bool(pdf.model),
+        chunks_differing=len(chunk_keys(markdown.chunks) ^ chunk_keys(pdf.chunks)),
     )
 
 
@@ -157,7 +165,8 @@ def main() -> None:
     args = ap.parse_args()
     folder = Path(args.pdfs)
     markdown = ingest_file(MARKDOWN)
-    print(f"{'file':38} {'chunks':>6} {'sent.':>5} {'sections':>8} {'pages':>6} {'(1st)':>6} {'noise':>5}  goal areas")
+    head = f"{'file':38} {'chunks':>6} {'sent.':>5} {'sections':>8} {'pages':>6} {'(1st)':>6} {'noise':>5}"
+    print(f"{head}  goal areas, chunks")
     md_texts = markdown_page_texts(markdown)
     md_pages, md_first = page_accuracy(markdown, md_texts)[0], page_accuracy(markdown, md_texts, first_page=True)[0]
     count = len(sentences(markdown.chunks))
@@ -166,7 +175,8 @@ def main() -> None:
         s = score_pdf(folder / name, markdown)
         print(
             f"{s.name:38} {s.chunks:6} {s.sentences:5} {s.sections_matched:8.1%} {s.page_accuracy:6.1%} "
-            f"{s.first_page_accuracy:6.1%} {s.header_noise:5}  {'same' if s.same_goal_areas else 'DIFFERENT'}"
+            f"{s.first_page_accuracy:6.1%} {s.header_noise:5}  {'same' if s.same_goal_areas else 'DIFFERENT'}, "
+            f"{'same' if not s.chunks_differing else f'{s.chunks_differing} differ'}"
         )
     seconds = ocr_seconds_per_page(folder / "action-plan-mixed-scanned-page.pdf", OcrReader())
     print(f"OCR: {seconds:.2f} s per page" if seconds is not None else "OCR: Tesseract with Swedish not installed")
