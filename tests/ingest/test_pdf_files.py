@@ -148,3 +148,21 @@ def test_library_warnings_go_to_the_log_at_debug_level(tmp_path, caplog):
         r.name == "ingest.loaders" and r.levelno == logging.DEBUG and "incorrect startxref" in r.getMessage()
         for r in ours
     )
+
+
+@pytest.mark.parametrize("damage", ["cut-30", "cut-70", "cut-95", "flip-stream"])
+def test_a_damaged_programme_pdf_loads_or_gives_one_reason(tmp_path, damage):
+    data = bytearray(shared_data(PDF_DIR / "programme-two-column.pdf").read_bytes())
+    if damage.startswith("cut"):
+        data = data[: len(data) * int(damage.split("-")[1]) // 100]
+    else:
+        start = data.index(b"stream") + 40
+        data[start : start + 200] = bytes((b ^ 0x5A) for b in data[start : start + 200])
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        doc = load(path)
+    except DocumentLoadError as exc:
+        assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+    else:
+        assert doc.pages and any(p.text.strip() for p in doc.pages)
