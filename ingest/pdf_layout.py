@@ -134,22 +134,34 @@ def _in_margin(run: Line, height: float) -> bool:
     return run.top < MARGIN_SHARE * height or run.bottom > (1 - MARGIN_SHARE) * height
 
 
-def _signature(run: Line) -> tuple[int, str]:
-    return round(run.top / 4), re.sub(r"\d+", "#", run.text.casefold())
+def _signature(run: Line) -> str:
+    """A margin line's text with its numbers made alike ("Sida 3 av 14" ~ "Sida 4 av 14")."""
+    return re.sub(r"\d+", "#", run.text.casefold())
+
+
+def _repeats(pages_runs: list[list[Line]], tolerance: float = 3.0) -> list[list[int]]:
+    """For each margin line, on how many pages a line of the same signature stands at the same height."""
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for index, page_runs in enumerate(pages_runs):
+        for run in page_runs:
+            seen.setdefault(_signature(run), []).append((index, run.top))
+    return [
+        [len({i for i, top in seen[_signature(run)] if abs(top - run.top) <= tolerance}) for run in page_runs]
+        for page_runs in pages_runs
+    ]
 
 
 def margin_words(pages: list[PageWords]) -> list[set[int]]:
     """Per page, the ids of the words of running headers/footers (repeated at one place) and page-number lines."""
     runs = [[r for r in _runs(p.words) if _in_margin(r, p.height)] for p in pages]
-    counts = Counter(sig for page_runs in runs for sig in {_signature(r) for r in page_runs})
     with_text = sum(1 for p in pages if p.words)
     needed = max(2, round(0.3 * with_text))
     out: list[set[int]] = []
-    for page_runs in runs:
+    for page_runs, counts in zip(runs, _repeats(runs)):
         drop: set[int] = set()
-        for run in page_runs:
+        for run, count in zip(page_runs, counts):
             lone_number = with_text < 3 and PAGE_NUMBER.fullmatch(run.text.strip())  # too few pages to repeat
-            if counts[_signature(run)] >= needed or lone_number:
+            if count >= needed or lone_number:
                 drop.update(id(w) for w in run.words)
         out.append(drop)
     return out

@@ -131,3 +131,12 @@ def test_only_the_repeated_margin_lines_are_removed():
     texts = document_markdown(pages)
     assert all("Program" not in t and f"\n{n}\n" not in t for n, t in enumerate(texts, start=1))
     assert "Agenda 2030" in texts[2] and "2030\n" in texts[2].replace("Agenda 2030", "")
+
+
+def test_a_header_that_moves_a_little_between_pages_is_still_a_header():
+    pages = []
+    for n, top in enumerate([37.9] * 9 + [38.1], start=1):  # one page's header a little lower
+        words = [_word("Handlingsplan", 380, top, 8.5), _word("2019", 470, top, 8.5)]
+        words += [_word("Text", 74, 100 + 20 * i) for i in range(5)]
+        pages.append(PageWords(number=n, width=595, height=842, words=words))
+    assert not any("Handlingsplan" in t for t in document_markdown(pages))
