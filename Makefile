@@ -34,7 +34,13 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(VENV)/.installed-dev $(CHROMIUM)
+# Debian's Tesseract with Swedish data for OCR of scanned PDF pages (as chromium: root, skipped when there).
+TESSERACT_SWE := /usr/share/tesseract-ocr/5/tessdata/swe.traineddata
+
+$(TESSERACT_SWE):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe
+
+test: $(VENV)/.installed-dev $(CHROMIUM) $(TESSERACT_SWE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

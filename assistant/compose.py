@@ -142,7 +142,7 @@ def citation_for(n: int, unit_chunk: Chunk, quote: str) -> Citation:
         chunk_id=unit_chunk.chunk_id,
         document=unit_chunk.document_title,
         section=unit_chunk.section,
-        page=unit_chunk.page,
+        page=unit_chunk.page_of(quote),
         goal_area=unit_chunk.goal_area,
         sdgs=list(unit_chunk.sdgs),
         quote=quote,

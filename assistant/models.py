@@ -23,7 +23,7 @@ class Citation(BaseModel):
     chunk_id: str
     document: str
     section: str
-    page: int | None
+    page: int | str | None  # a PDF's page label ("ii") or "7 (OCR)" are strings
     goal_area: str | None
     sdgs: list[int]
     quote: str

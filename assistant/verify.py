@@ -73,7 +73,8 @@ def verify(
             continue
         chunks = [hits[n - 1].chunk for n in valid]
         passage = " ".join(c.indexed_text() for c in chunks)
-        stated = {str(n) for c in chunks for n in [*c.pages, *c.sdgs]}  # the cited chunks' pages and SDGs
+        # the cited chunks' pages (and PDF page labels) and SDGs
+        stated = {str(n) for c in chunks for n in [*c.pages, *c.sdgs, *(s.page for s in c.page_spans)]}
         contradiction = _contradiction(sentence, passage, stated)
         if contradiction:
             result.sentences.append(CheckedSentence(sentence, valid, False, contradiction))

@@ -44,7 +44,7 @@ def _report(result: OperationResult, verb: str) -> None:
     for line in result.quarantined:
         typer.echo(f"  quarantined: {line}")
     for line in result.skipped:
-        typer.echo(f"  skipped: {line}", err=True)
+        typer.echo(f"  skipped: {line}")
 
 
 def _run(operation) -> OperationResult:

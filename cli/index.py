@@ -33,7 +33,7 @@ def ingest(
     except (ManifestError, IndexNotReadyError) as exc:
         fail(str(exc))
     for error in report.errors:
-        typer.echo(f"skipped: {error}", err=True)
+        typer.echo(f"skipped: {error}")  # on stdout, one line per unreadable file
     typer.echo(report.summary())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -38,10 +39,18 @@ class DocumentMeta(BaseModel):
 
 @dataclass(frozen=True)
 class Page:
-    """Text of one page; ``number`` is the page number to cite, None when the format has no pages."""
+    """Text of one page; ``number`` is the page number (a PDF's physical page), None when the format has no pages.
+    ``label`` is the PDF's own page label ("ii", "3") when it defines labels; ``ocr``: the text was read by OCR."""
 
     number: int | None
     text: str
+    label: str | None = None
+    ocr: bool = False
+
+    @property
+    def cited(self) -> int | str | None:
+        """What a citation names: the label when the PDF has one, else the number."""
+        return self.label if self.label is not None else self.number
 
 
 @dataclass
@@ -51,6 +60,7 @@ class LoadedDocument:
     format: Literal["pdf", "markdown", "text"]
     pages: list[Page]
     content_hash: str
+    notices: list[str] = field(default_factory=list)  # per-page remarks for the ingest report ("no text layer")
 
 
 @dataclass
@@ -60,6 +70,10 @@ class Block:
     text: str
     kind: Literal["paragraph", "list"]
     pages: tuple[int, ...] = ()
+    page_starts: tuple[tuple[int, int], ...] = ()  # (offset in text, page) where each page's part of the text starts
+
+    def starts(self) -> tuple[tuple[int, int], ...]:
+        return self.page_starts or (((0, self.pages[0]),) if self.pages else ())
 
 
 @dataclass
@@ -175,6 +189,20 @@ class GoalAreaLink(BaseModel):
     score: float | None = None
 
 
+OCR_MARK = "OCR"  # after a page read by OCR: "7 (OCR)", so a reader knows to check the wording
+
+
+class PageSpan(BaseModel):
+    """From ``start`` (an offset in a chunk's text) on, the text stands on ``page`` (as cited: a label or a number)."""
+
+    start: int
+    page: int | str
+    ocr: bool = False
+
+    def cited(self) -> int | str:
+        return f"{self.page} ({OCR_MARK})" if self.ocr else self.page
+
+
 class Chunk(BaseModel):
     """A piece of a section, the unit that is indexed, retrieved and cited."""
 
@@ -192,6 +220,7 @@ class Chunk(BaseModel):
     link_score: float | None = None
     ordinal: int
     text: str
+    page_spans: list[PageSpan] = Field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
@@ -202,8 +231,17 @@ class Chunk(BaseModel):
         return " > ".join(self.section_path)
 
     @property
-    def page(self) -> int | None:
+    def page(self) -> int | str | None:
+        """The page the chunk starts on, as cited."""
+        if self.page_spans:
+            return self.page_spans[0].cited()
         return self.pages[0] if self.pages else None
+
+    def page_of(self, quote: str) -> int | str | None:
+        """The page (as cited) where ``quote`` starts in this chunk's text; the chunk's first page otherwise."""
+        pos = self.text.find(quote)
+        spans = [s for s in self.page_spans if s.start <= max(pos, 0)]
+        return spans[-1].cited() if spans else self.page
 
     def indexed_text(self) -> str:
         """What is embedded and keyword-indexed: the headings give the text its context."""
@@ -223,6 +261,7 @@ class Chunk(BaseModel):
             "link_method": self.link_method,
             "ordinal": self.ordinal,
             "content_hash": self.content_hash,
+            "page_spans": json.dumps([s.model_dump() for s in self.page_spans], ensure_ascii=False),
         }
         if self.pages:
             meta["page"] = self.pages[0]
@@ -254,4 +293,5 @@ class Chunk(BaseModel):
             link_score=meta.get("link_score"),
             ordinal=int(meta.get("ordinal", 0)),
             text=text,
+            page_spans=[PageSpan(**s) for s in json.loads(meta.get("page_spans") or "[]")],
         )

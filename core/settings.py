@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     )
 
     max_file_bytes: int = Field(50 * 1024 * 1024, description="Larger files are refused at ingest.")
+    pdf_passwords: str = Field(
+        "",
+        description="Comma-separated passwords tried on PDFs that need one to open (owner-password-only PDFs open "
+        "without). A PDF no password opens is skipped.",
+    )
+    ocr: bool = Field(True, description="Read PDF pages without a text layer by OCR when Tesseract is installed.")
+    ocr_language: str = Field("swe", description="Tesseract language(s) for OCR, e.g. 'swe' or 'swe+eng'.")
 
     retrieval_k: int = Field(6, ge=1, le=50, description="Chunks handed to answer composition.")
     retrieval_depth: int = Field(20, ge=1, le=200, description="Candidates taken from each retriever before fusion.")

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.models import Block, Chunk, GoalAreaLink, ParsedDocument
+from core.models import Block, Chunk, GoalAreaLink, PageSpan, ParsedDocument
 from core.text import SENTENCE_SPLIT
 from ingest.linker import GoalAreaLinker
 
@@ -18,7 +18,7 @@ class ChunkerConfig:
 
     @property
     def fingerprint(self) -> str:
-        return f"section-chunker-v3:{self.max_chars}:{self.min_chars}"
+        return f"section-chunker-v4:{self.max_chars}:{self.min_chars}"
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -32,7 +32,11 @@ def _units(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         prev = units[-1] if units else None
         if block.kind == "list" and prev and prev.kind == "paragraph" and prev.text.rstrip().endswith(":"):
-            units[-1] = Block(f"{prev.text}\n{block.text}", "list", tuple(sorted(set(prev.pages) | set(block.pages))))
+            shift = len(prev.text) + 1
+            starts = prev.starts() + tuple((o + shift, p) for o, p in block.starts())
+            units[-1] = Block(
+                f"{prev.text}\n{block.text}", "list", tuple(sorted(set(prev.pages) | set(block.pages))), starts
+            )
         else:
             units.append(block)
     return units
@@ -44,20 +48,45 @@ def _split_unit(unit: Block, max_chars: int) -> list[Block]:
         return [unit]
     pieces = unit.text.split("\n") if unit.kind == "list" else SENTENCE_SPLIT.split(unit.text)
     joiner = "\n" if unit.kind == "list" else " "
-    out, current = [], ""
+    out, current, begin, cursor = [], "", 0, 0
     for piece in pieces:
+        at = unit.text.find(piece, cursor)
+        cursor = at + len(piece)
         if current and len(current) + len(joiner) + len(piece) > max_chars:
-            out.append(Block(current, unit.kind, unit.pages))
-            current = piece
+            out.append(_slice(unit, current, begin))
+            current, begin = piece, at
         else:
             current = f"{current}{joiner}{piece}" if current else piece
+            begin = at if current == piece else begin
     if current:
-        out.append(Block(current, unit.kind, unit.pages))
+        out.append(_slice(unit, current, begin))
     return out
 
 
 def _leads_in(block: Block) -> bool:
     return block.text.rstrip().endswith(":")
+
+
+def _slice(unit: Block, text: str, begin: int) -> Block:
+    """The part of ``unit`` that starts at offset ``begin``: its pages and page starts re-based."""
+    end = begin + len(text)
+    starts = [(0, p) for o, p in unit.starts() if o <= begin][-1:]
+    starts += [(o - begin, p) for o, p in unit.starts() if begin < o < end]
+    pages = tuple(sorted({p for _, p in starts})) or unit.pages
+    return Block(text, unit.kind, pages, tuple(starts))
+
+
+def chunk_spans(group: list[Block], cited: dict[int, tuple[int | str, bool]]) -> list[PageSpan]:
+    """Where each page's text starts in a chunk made of ``group`` (blocks joined by blank lines), as cited pages."""
+    spans: list[PageSpan] = []
+    offset = 0
+    for block in group:
+        for start, page in block.starts():
+            shown, ocr = cited.get(page, (page, False))
+            if not spans or (spans[-1].page, spans[-1].ocr) != (shown, ocr):
+                spans.append(PageSpan(start=0 if not spans else offset + start, page=shown, ocr=ocr))
+        offset += len(block.text) + 2
+    return spans
 
 
 def pack_blocks(blocks: list[Block], config: ChunkerConfig) -> list[list[Block]]:
@@ -86,6 +115,7 @@ def pack_blocks(blocks: list[Block], config: ChunkerConfig) -> list[list[Block]]
 
 def chunk_document(parsed: ParsedDocument, config: ChunkerConfig, linker: GoalAreaLinker | None) -> list[Chunk]:
     meta = parsed.document.meta
+    cited = {p.number: (p.cited, p.ocr) for p in parsed.document.pages if p.number is not None}
     chunks: list[Chunk] = []
     used_ids: set[str] = set()
     for section in parsed.sections:
@@ -113,6 +143,7 @@ def chunk_document(parsed: ParsedDocument, config: ChunkerConfig, linker: GoalAr
                     link_score=link.score,
                     ordinal=ordinal,
                     text="\n\n".join(b.text for b in group),
+                    page_spans=chunk_spans(group, cited),
                 )
             )
     return chunks

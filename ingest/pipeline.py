@@ -31,7 +31,7 @@ from ingest.goal_area_model import StructureError, parse_goal_area_model
 from ingest.injection import SCREEN_VERSION, screen_chunks
 from ingest.instruction_classifier import CLASSIFIER_VERSION, InstructionClassifier
 from ingest.linker import GoalAreaLinker
-from ingest.loaders import DocumentLoadError, load_document
+from ingest.loaders import DocumentLoadError, PdfOptions, load_document
 from ingest.manifest import Manifest, discover_files, load_manifest
 from ingest.sections import parse_sections
 from store.index_store import COLLECTION_PREFIX, IndexStore
@@ -77,6 +77,7 @@ class IngestReport:
     seconds: float = 0.0
     generation: int | None = None
     quarantined: list[str] = field(default_factory=list)  # chunks that read as instructions to an AI
+    notices: list[str] = field(default_factory=list)  # per-page remarks: PDF pages without a text layer
 
     @property
     def nothing_changed(self) -> bool:
@@ -93,6 +94,7 @@ class IngestReport:
                 f"quarantined: {len(self.quarantined)} chunk(s) read as instructions to an AI and are not searchable:"
             )
             lines += [f"  - {q}" for q in self.quarantined]
+        lines += [f"page: {n}" for n in self.notices]
         if self.nothing_changed:
             lines.append("index unchanged: nothing re-embedded")
         lines.append(f"time: {self.seconds:.2f} s")
@@ -164,6 +166,7 @@ class Indexer:
         )
         self.progress = progress
         self.model_id = embedder_id(settings)
+        self.pdf_options = PdfOptions.from_settings(settings)
 
     def ingest(self, corpus_dir: Path | None = None, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
@@ -218,7 +221,7 @@ class Indexer:
         for path in discover_files(corpus_dir):
             meta = manifest.meta_for(path)
             try:
-                doc = load_document(path, meta, self.settings.max_file_bytes)
+                doc = load_document(path, meta, self.settings.max_file_bytes, self.pdf_options)
             except DocumentLoadError as exc:
                 report.errors.append(str(exc))
                 failed.add(meta.id)
@@ -228,6 +231,7 @@ class Indexer:
                 report.errors.append(f"{path}: document id '{meta.id}' already used by {docs[meta.id].source_path}")
                 continue
             docs[meta.id] = doc
+            report.notices += doc.notices
         report.documents = len(docs)
         return docs, failed
 

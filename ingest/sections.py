@@ -29,7 +29,7 @@ class _Line:
 
 
 def parse_sections(doc: LoadedDocument) -> ParsedDocument:
-    lines = _markdown_lines(doc) if doc.format == "markdown" else _plain_lines(doc)
+    lines = _markdown_lines(doc) if doc.format in ("markdown", "pdf") else _plain_lines(doc)
     return ParsedDocument(document=doc, sections=_build_sections(lines))
 
 
@@ -110,11 +110,10 @@ def _build_sections(lines: list[_Line]) -> list[Section]:
     def flush() -> None:
         nonlocal para, items
         if para:
-            current.blocks.append(_block("paragraph", [" ".join(ln.text for ln in para)], para))
+            current.blocks.append(_block("paragraph", [[ln for ln in para]], " "))
         if items:
-            texts = [" ".join(ln.text for ln in item) for item in items]
-            rendered = [("  " if item[0].indent >= 2 else "") + "- " + t for item, t in zip(items, texts)]
-            current.blocks.append(_block("list", rendered, [ln for item in items for ln in item]))
+            prefixes = [("  " if item[0].indent >= 2 else "") + "- " for item in items]
+            current.blocks.append(_block("list", items, "\n", prefixes))
         para, items = [], []
 
     for i, line in enumerate(lines):
@@ -153,6 +152,18 @@ def _build_sections(lines: list[_Line]) -> list[Section]:
     return sections
 
 
-def _block(kind: str, texts: list[str], lines: list[_Line]) -> Block:
-    pages = tuple(sorted({ln.page for ln in lines if ln.page is not None}))
-    return Block(text="\n".join(texts), kind=kind, pages=pages)  # type: ignore[arg-type]
+def _block(kind: str, groups: list[list[_Line]], joiner: str, prefixes: list[str] | None = None) -> Block:
+    """Lines of each group joined by spaces, groups by ``joiner``; records where each page's text starts."""
+    text, starts = "", []
+    for g, group in enumerate(groups):
+        if g:
+            text += joiner
+        text += prefixes[g] if prefixes else ""
+        for i, ln in enumerate(group):
+            if i:
+                text += " "
+            if ln.page is not None and (not starts or starts[-1][1] != ln.page):
+                starts.append((len(text), ln.page))
+            text += ln.text
+    pages = tuple(sorted({ln.page for group in groups for ln in group if ln.page is not None}))
+    return Block(text=text, kind=kind, pages=pages, page_starts=tuple(starts))  # type: ignore[arg-type]

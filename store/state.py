@@ -17,7 +17,7 @@ class QuarantinedChunk(BaseModel):
 
     chunk_id: str
     section: str
-    page: int | None = None
+    page: int | str | None = None  # as cited: a PDF page label ("ii") or "2 (OCR)" is a string
     phrase: str
     method: str = Field("pattern", description="pattern (ingest/injection.py) or meaning (the classifier).")
     probability: float | None = None

@@ -87,6 +87,7 @@ def test_an_unreadable_file_gives_exactly_one_line(settings):
     assert done.returncode == 0, done.stderr
     lines = [line for line in (done.stdout + done.stderr).splitlines() if "trasig.pdf" in line]
     assert len(lines) == 1 and lines[0].startswith("skipped: ") and "corrupt or unreadable PDF" in lines[0], lines
+    assert lines[0] in done.stdout.splitlines()  # on stdout
 
 
 def test_unrelated_work_is_declined_in_chat(settings):
