@@ -304,7 +304,7 @@ class Assistant:
             (intent == "draft" and p >= s.draft_min_p) or (is_draft_request(question) and intent != "work")
         ):
             state.answer = self.draft_answer(question, state.language)
-        elif on_topic and (
+        elif (reading is None or reading.out_of_scope_p < s.work_max_out_of_scope_p) and (
             (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft")
         ):
             mapping = self.mapper.map(question, state.language)

@@ -27,8 +27,7 @@ def setup_logging(verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    if not verbose:  # library warnings about a file the report already skips go to the debug log only
-        logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # the PDF libraries' warnings go to the debug log through ingest/loaders.py (they never reach stderr here)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         description="The scope classifier declines only while the best passage is less than this "
         "above the similarity floor (strong evidence in the documents outweighs it).",
     )
+    work_max_out_of_scope_p: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="A work description that reads as out of scope from this probability ('how long may I park "
+        "here?') goes through the scope check like a question instead of the goal-area mapper.",
+    )
     draft_max_out_of_scope_p: float = Field(
         0.6,
         ge=0,

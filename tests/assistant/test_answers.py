@@ -17,14 +17,15 @@ INCLUSION = "Inkludering, samhandling och demokrati"
 
 
 def check_citations(assistant, answer):
-    """Every [n] resolves, every quote is verbatim in its chunk, and the citation's metadata is the chunk's."""
+    """Every [n] resolves, every quote is verbatim in its chunk, and the citation's metadata is the chunk's (its page
+    the one the quote starts on)."""
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers == {c.n for c in answer.citations}
     for c in answer.citations:
         chunk = assistant.index.chunks[c.chunk_id]
         assert c.quote and c.quote in chunk.text
         assert (c.page, c.goal_area, c.sdgs, c.document) == (
-            chunk.page,
+            chunk.page_of(c.quote),
             chunk.goal_area,
             chunk.sdgs,
             chunk.document_title,

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.integration  # the real embedder, index, servers or sub
 
 KEYS = {"question", "answer", "refused", "language", "goal_areas", "citations", "timings_ms"}
 LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: ")  # the CLI's log format (cli/app.py)
-CITATION_KEYS = {"n", "chunk_id", "document", "section", "page", "goal_area", "sdgs", "quote"}
+CITATION_KEYS = {
+    *("n", "chunk_id", "document", "section", "page", "goal_area", "sdgs", "quote"),
+    *("document_id", "document_kind", "document_year", "link_method"),  # attribution (issue 12)
+}
 
 
 def env(settings) -> dict[str, str]:

@@ -53,7 +53,9 @@ def test_sentence_transformers_backend_from_a_local_path(minilm_path):
 def test_sentence_transformers_backend_indexes_the_corpus(embedded_settings, minilm_path):
     settings = embedded_settings.model_copy(update={"embedder": "sentence-transformers", "st_model_path": minilm_path})
     report = Indexer(settings, progress=False).ingest()
-    assert report.embedded == report.chunks > 0
+    # every chunk is embedded; one the instruction classifier quarantines is embedded but not indexed (with this
+    # English-only model it reads one programme sentence as an instruction: a known gap, the default model has none)
+    assert report.embedded == report.chunks + len(report.quarantined) and report.chunks > 0
     assert embedder_id(settings).startswith("sentence-transformers:model")
 
 
