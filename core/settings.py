@@ -153,7 +153,7 @@ class Settings(BaseSettings):
     )
 
     instruction_min_p: float = Field(
-        0.5,
+        0.55,
         ge=0,
         le=1,
         description="Quarantine a chunk whose text reads as instructions to a reader or an AI from this "

