@@ -260,14 +260,13 @@ class Assistant:
             for n in last.goal_areas
             if self.index.goal_model and (ga := self.index.goal_model.goal_area(n))
         ]
-        text, citations = render_extractive(units, self.index.goal_model, areas, state.language)
+        return self._extractive(state.question, units, areas, state.language)
+
+    def _extractive(self, question: str, units, areas: list[GoalAreaRef], language: str, asked: str = "") -> Answer:
+        """An extractive answer of ``units`` (``asked``: the question as understood, for the direct answer line)."""
+        text, citations = render_extractive(units, self.index.goal_model, areas, language, asked)
         return Answer(
-            question=state.question,
-            answer=text,
-            refused=False,
-            language=state.language,
-            goal_areas=areas,
-            citations=citations,
+            question=question, answer=text, refused=False, language=language, goal_areas=areas, citations=citations
         )
 
     def _structured_facts(self, state: QuestionState) -> QuestionState:
@@ -442,17 +441,7 @@ class Assistant:
                 return state
         units = self.selector.select(state.resolved.query, state.vector, hits, filters=state.filters)
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
-        text, citations = render_extractive(
-            units, self.index.goal_model, goal_areas, state.language, state.resolved.question
-        )
-        state.answer = Answer(
-            question=state.question,
-            answer=text,
-            refused=False,
-            language=state.language,
-            goal_areas=goal_areas,
-            citations=citations,
-        )
+        state.answer = self._extractive(state.question, units, goal_areas, state.language, state.resolved.question)
         return state
 
     def _finish(self, state: QuestionState) -> Answer:

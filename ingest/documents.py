@@ -513,14 +513,10 @@ class DocumentService:
         crash_point("documents_after_manifest")
         if not audited(self.settings, journal.tx):
             state: IndexState | None = IndexStore(self.settings).read_state()
-            audit(
+            _audit_journal(
                 self.settings,
-                journal.action,
-                tx=journal.tx,
-                actor=journal.actor,
-                client=journal.client,
-                outcome="recovered_done" if recovered else "done",
-                document=journal.document,
+                journal,
+                "recovered_done" if recovered else "done",
                 chunk=journal.detail,
                 path=journal.target_path or (journal.remove_paths or [None])[0],
                 generation=state.generation if state else None,
@@ -538,17 +534,23 @@ class DocumentService:
         state = store.read_state()
         store.drop_unreferenced(keep=state.kept_names() if state else set())  # a half-built generation
         if outcome and not audited(self.settings, journal.tx):
-            audit(
-                self.settings,
-                journal.action,
-                tx=journal.tx,
-                actor=journal.actor,
-                client=journal.client,
-                outcome=outcome,
-                document=journal.document,
-            )
+            _audit_journal(self.settings, journal, outcome)
         self.journal_file.unlink(missing_ok=True)
         self._drop_stray_staging(keep=None)
+
+
+def _audit_journal(settings: Settings, journal: Journal, outcome: str, **details) -> None:
+    """The audit line of a journalled operation: who, from where, what, and how it ended."""
+    audit(
+        settings,
+        journal.action,
+        tx=journal.tx,
+        actor=journal.actor,
+        client=journal.client,
+        outcome=outcome,
+        document=journal.document,
+        **details,
+    )
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

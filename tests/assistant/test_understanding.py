@@ -96,3 +96,19 @@ def test_in_english_answers_the_previous_question_in_english(corpus_assistant, h
 def test_shorter_gives_one_sentence(corpus_assistant, housing_history):
     answer = corpus_assistant.ask("kortare", history=housing_history)
     assert len(answer.citations) == 1 and answer.citations[0].quote.count(". ") == 0
+
+
+def test_tell_me_more_quotes_what_the_previous_answer_did_not(corpus_assistant, housing_history):
+    answer = corpus_assistant.ask("kan du berätta mer om det?", history=housing_history)
+    previous = set(previous_quotes(housing_history[0].answer))
+    assert not answer.refused and answer.citations and answer.goal_areas[0].name == HOUSING
+    assert all(c.quote not in previous for c in answer.citations)  # new passages, not the same again
+    off = with_settings(corpus_assistant, operation_min_p=OFF).ask(
+        "kan du berätta mer om det?", history=housing_history
+    )
+    assert {c.quote for c in off.citations} != {c.quote for c in answer.citations}
+
+
+def test_a_quote_keeps_the_goal_areas_so_the_next_turn_knows_them(corpus_assistant, housing_history):
+    quote = corpus_assistant.ask("exakt citat tack", history=housing_history)
+    assert [g.name for g in quote.goal_areas] == [HOUSING]
