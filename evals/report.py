@@ -61,17 +61,11 @@ def markdown_report(report: dict, png_name: str | None) -> str:
         return markdown_split(report, png_name)
     splits = report["splits"]
     names = list(splits)
-    head = "| measure | " + " | ".join(names) + " |"
-    rule = "|---|" + "---|" * len(names)
     lines = [
         "# hallbar evaluation: " + " and ".join(f"{n} ({splits[n]['items']} items)" for n in names),
         "",
         "Dev is tuned on; test is frozen (nothing is fitted on it).",
-        "",
-        "## Side by side",
-        "",
-        head,
-        rule,
+        *_side_by_side_head("Side by side", names),
     ]
     for key in SIDE_BY_SIDE:
         lines.append(f"| {key} | " + " | ".join(_fmt(splits[n]["answers"].get(key)) for n in names) + " |")
@@ -79,7 +73,7 @@ def markdown_report(report: dict, png_name: str | None) -> str:
     for key in ("hit@5", "mrr@10", "ndcg@10"):
         lines.append(f"| fused {key} | " + " | ".join(_fmt(f.get(key)) for f in fused) + " |")
     for kind in ("category", "form", "answer_type", "operation"):
-        lines += ["", f"## Pass rate by {kind}", "", head, rule]
+        lines += _side_by_side_head(f"Pass rate by {kind}", names)
         values = sorted({v for n in names for v in splits[n]["kinds"][kind]})
         for value in values:
             cells = [splits[n]["kinds"][kind].get(value) for n in names]
@@ -97,17 +91,16 @@ def markdown_report(report: dict, png_name: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _side_by_side_head(title: str, names: list[str]) -> list[str]:
+    """A section heading and the head of a table with one column per split."""
+    return ["", f"## {title}", "", "| measure | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+
+
 def _occupation_lines(report: dict, names: list[str]) -> list[str]:
     if "occupations" not in report:
         return []
     occ = report["occupations"]
-    lines = [
-        "",
-        "## Occupations (`hallbar relate`)",
-        "",
-        "| measure | " + " | ".join(names) + " |",
-        "|---|" + "---|" * len(names),
-    ]
+    lines = _side_by_side_head("Occupations (`hallbar relate`)", names)
     for key in ("n", "top1", "top2", "unrelated_flagged", "related_confident"):
         lines.append(f"| {key} | " + " | ".join(_fmt(occ[n].get(key)) for n in names) + " |")
     return lines
@@ -117,13 +110,7 @@ def _distractor_lines(report: dict, names: list[str]) -> list[str]:
     if "distractors" not in report:
         return []
     d = report["distractors"]
-    lines = [
-        "",
-        f"## With {d['documents_added']} unrelated documents ({d['chunks']} chunks)",
-        "",
-        "| measure | " + " | ".join(names) + " |",
-        "|---|" + "---|" * len(names),
-    ]
+    lines = _side_by_side_head(f"With {d['documents_added']} unrelated documents ({d['chunks']} chunks)", names)
     clean = [report["splits"][n]["answers"]["pass"] for n in names]
     lines.append("| pass | " + " | ".join(_fmt(d["pass"].get(n)) for n in names) + " |")
     lines.append("| drop | " + " | ".join(_fmt(round(c - d["pass"][n], 4)) for c, n in zip(clean, names)) + " |")
