@@ -17,7 +17,7 @@ from assistant.answer_types import evidence_holds
 from assistant.compose import SentenceEmbeddings, citation_for, quote_block, render_extractive, select_units
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
-from assistant.followups import FollowUpOperations, previous_quotes
+from assistant.followups import FollowUpOperations, previous_quotes, quote_topic
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
 from assistant.mapper import GoalAreaMapper, MappingResult, is_work_description, render_mapping
 from assistant.models import Answer, GoalAreaRef, Timings, Turn
@@ -28,7 +28,7 @@ from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import TYPED_ANSWERS, Classifiers, QuestionReader, Reading
-from assistant.understanding.conversation import ResolvedQuestion, resolve_follow_up
+from assistant.understanding.conversation import ResolvedQuestion, resolve_follow_up, resolve_ordinal
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.language import Language, detect_language
 from assistant.verify import Verification
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # Structured answers that also quote the passage retrieval finds best (e.g. "elva av de sjutton globala målen").
 SUPPLEMENTED_INTENTS = {"count_sdgs", "list_goal_areas", "list_main_areas", "sdg_meaning"}
+# Structured answers that list the programme's areas: a description of someone's work goes to the mapper instead.
+LISTINGS = {"list_goal_areas", "list_main_areas"}
 
 
 @dataclass
@@ -99,7 +101,10 @@ class Assistant:
         sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines)
         self.selector = UnitSelector(sentence_index, SelectionWeights.packaged())
         self.scope = ScopeGuard(embedder, index.chunks, settings)
-        self.mapper = GoalAreaMapper(self.resolver, self.retriever, self.selector, index.chunks, settings)
+        classifiers = Classifiers(embedder, settings.cache_dir)
+        self.mapper = GoalAreaMapper(
+            self.resolver, self.retriever, self.selector, index.chunks, settings, classifier=classifiers["work_area"]
+        )
         if backend is None and settings.llm_base_url:
             backend = OpenAICompatibleBackend(settings)
         self.backend = backend
@@ -107,7 +112,7 @@ class Assistant:
             GenerativeAnswerer(backend, embedder, self.sentences, settings) if backend is not None else None
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
-        self.reader = QuestionReader(Classifiers(embedder, settings.cache_dir))
+        self.reader = QuestionReader(classifiers)
         self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver, self.sentences)
         self.chain = self._build_chain()
 
@@ -154,7 +159,7 @@ class Assistant:
 
     def relate_answer(self, question: str, language: str, mapping: MappingResult) -> Answer:
         text, citations = render_mapping(mapping, self.index.goal_model, language)
-        refs = [GoalAreaRef.of(g) for g in mapping.goal_areas]
+        refs = [GoalAreaRef.of(g) for g in mapping.goal_areas] if mapping.confident else []
         return Answer(
             question=question, answer=text, refused=False, language=language, citations=citations, goal_areas=refs
         )
@@ -206,7 +211,9 @@ class Assistant:
         vector = self.embedder.embed_queries_array([question])[0]
         state.reading = reading = self.reader.read(question, vector)
         what_about = reading.intent == "what_about" and reading.intent_p >= self.settings.operation_min_p
-        state.resolved = resolve_follow_up(question, state.history, self.resolver, force=what_about)
+        meant = resolve_ordinal(question, state.history)  # "the second one" -> the item of the previous list
+        state.resolved = resolve_follow_up(meant, state.history, self.resolver, force=what_about)
+        state.resolved.question = meant
         same = state.resolved.query == question
         state.vector = vector if same else self.embedder.embed_queries_array([state.resolved.query])[0]
         return state
@@ -225,6 +232,10 @@ class Assistant:
 
     def _operation(self, state: QuestionState, operation: str) -> Answer | None:
         last, language = state.history[-1], state.language
+        if operation == "quote" and (topic := quote_topic(state.question)):
+            about = self._quote_about(state, topic)  # "ge mig citatet om diskriminering": a quote on that topic
+            if about is not None:
+                return about
         if operation in ("quote", "shorter"):
             return self.followups.quote(state.question, last, language, shorter=operation == "shorter")
         if operation in ("english", "swedish"):
@@ -246,12 +257,33 @@ class Assistant:
                 )
         return None
 
+    def _quote_about(self, state: QuestionState, topic: str) -> Answer | None:
+        vector = self.embedder.embed_queries_array([topic])[0]
+        hits = self.retrieve(topic, state.language, state.filters).hits
+        best = self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
+        if not best:
+            return None
+        citation = citation_for(1, best[0].chunk, best[0].text)
+        text = "\n\n".join([message("op_quote_intro", state.language), quote_block(best[0].text, 1)])
+        areas = [GoalAreaRef.of(ga) for ga in state.resolved.carried] if state.resolved else []
+        return Answer(
+            question=state.question,
+            answer=text,
+            refused=False,
+            language=state.language,
+            citations=[citation],
+            goal_areas=areas,
+        )
+
     def _more(self, state: QuestionState, last: Turn) -> Answer | None:
-        """'Tell me more': the passages that best answer the previous question after those already quoted."""
-        vector = self.embedder.embed_queries_array([last.question])[0]
-        hits = self.retrieve(last.question, state.language, state.filters).hits
+        """'Tell me more': the passages that best answer the previous question after those already quoted ('tell me
+        more about the last one': about that item of the previous answer's list)."""
+        assert state.resolved is not None
+        about = state.resolved.question if state.resolved.question != state.question else last.question
+        vector = self.embedder.embed_queries_array([about])[0]
+        hits = self.retrieve(about, state.language, state.filters).hits
         quoted = set(previous_quotes(last.answer))
-        fresh = [u for u in self.selector.scored(last.question, vector, hits, state.filters) if u.text not in quoted]
+        fresh = [u for u in self.selector.scored(about, vector, hits, state.filters) if u.text not in quoted]
         units = select_units(fresh, max_units=3, max_chars=900, keep_ratio=0.0)
         if not units:
             return None
@@ -274,8 +306,8 @@ class Assistant:
             return state
         assert state.resolved is not None
         fact = self.facts.answer(state.resolved.question, state.language, state.resolved.carried)
-        if fact is None:
-            return state
+        if fact is None or (fact.intent in LISTINGS and self._reads_as_work(state)):
+            return state  # "I coach job seekers – which goal areas fit?" asks for the mapper, not the list
         state.fact = fact
         if fact.intent in SUPPLEMENTED_INTENTS:
             self._supplement(state, fact)
@@ -289,6 +321,10 @@ class Assistant:
         )
         state.keep_citations = fact.declined  # a decline still shows where the programme names its goals
         return state
+
+    def _reads_as_work(self, state: QuestionState) -> bool:
+        reading = state.reading
+        return reading is not None and reading.intent == "work" and reading.intent_p >= self.settings.work_min_p
 
     def _work_or_draft(self, state: QuestionState) -> QuestionState:
         """A drafting request gets a draft or fact sheet; a description of someone's work gets the goal-area
@@ -307,7 +343,8 @@ class Assistant:
             (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft")
         ):
             mapping = self.mapper.map(question, state.language)
-            if mapping.confident:
+            if mapping.confident or (intent == "work" and p >= s.work_min_p):
+                # work the classifier reads as unrelated is told so (the closest area shown as only that)
                 state.answer = self.relate_answer(question, state.language, mapping)
         if state.answer is not None:
             state.answer.question = state.question

@@ -140,6 +140,8 @@ class StructuredFacts:
             return self._list_main_areas(language)
         if GOAL_AREA_PLURAL.search(question) and LIST_WORDS.search(question) and not named:
             return self._list_goal_areas(language, mains)
+        if GOAL_AREA_PLURAL.search(question) and mains and {ga.main_area for ga in named} <= {m.name for m in mains}:
+            return self._list_goal_areas(language, mains)  # "the goal areas under Demokrati, delaktighet …"
         return None
 
     def _cite(self, units: list[Unit]) -> tuple[list[Citation], list[str]]:
@@ -164,8 +166,15 @@ class StructuredFacts:
         text = "\n\n".join([*lines, *quoted_by_document(citations, blocks, language)] if blocks else lines)
         return FactAnswer(intent, text, citations, [GoalAreaRef.of(ga) for ga in areas])
 
-    def sdgs_of(self, areas: list[GoalArea], language: str, mains: list[MainArea] | None = None) -> FactAnswer:
+    def sdgs_of(
+        self, areas: list[GoalArea], language: str, mains: list[MainArea] | None = None, together: bool = False
+    ) -> FactAnswer:
+        """The SDGs of goal areas (and main areas); ``together`` starts with the union over the goal areas."""
         lines = []
+        if together and len(areas) > 1:
+            union = sorted({n for ga in areas for n in ga.sdgs})
+            count = count_word(len(areas), language)
+            lines.append(message("fact_union_sdgs", language, count=count, sdgs=self._names(union, language)))
         for ma in mains or []:
             union = sorted({n for ga in ma.goal_areas for n in ga.sdgs})
             lines.append(
@@ -272,14 +281,11 @@ class StructuredFacts:
     def _list_goal_areas(self, language: str, mains: list[MainArea]) -> FactAnswer:
         mains = mains or self.model.main_areas
         areas = [ga for ma in mains for ga in ma.goal_areas]
-        lines = [
-            message(
-                "fact_goal_areas",
-                language,
-                count=count_word(len(self.model.goal_areas), language),
-                mains=count_word(len(self.model.main_areas), language),
-            )
-        ]
+        count = count_word(len(areas), language)
+        if len(mains) == 1 and len(self.model.main_areas) > 1:
+            lines = [message("fact_goal_areas_under", language, main=mains[0].name, count=count)]
+        else:
+            lines = [message("fact_goal_areas", language, count=count, mains=count_word(len(mains), language))]
         sdg_word = message("fact_sdg_word", language)
         lines.append(
             "\n".join(

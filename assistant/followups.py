@@ -37,6 +37,20 @@ def previous_quotes(answer_text: str) -> list[str]:
     return [b.strip('”“"') for b in blocks if b]
 
 
+QUOTE_TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{3,}?)[\s?.!]*$", re.IGNORECASE)
+POINTING = re.compile(r"^(det|den|detta|denna|dessa|dem|that|it|this|these|those|them)$", re.IGNORECASE)
+
+
+def quote_topic(question: str) -> str | None:
+    """What a quote request names as its topic ("ge mig citatet om diskriminering" -> "diskriminering"); none when
+    it points back ("citera det", "a quote about that")."""
+    found = QUOTE_TOPIC.search(question.strip())
+    words = found.group(1).split() if found else []
+    if not words or (POINTING.match(words[0]) and len(words) <= 2):
+        return None
+    return found.group(1).strip()
+
+
 class FollowUpOperations:
     def __init__(
         self,
@@ -103,4 +117,7 @@ class FollowUpOperations:
         areas = [ga for name in last.goal_areas if (ga := model.goal_area(name)) is not None]
         if not areas:
             areas = [m.goal_area for m in self.resolver.by_name(f"{last.question} {last.answer}")][:1]
-        return self.facts.sdgs_of(areas, language) if areas else None
+        # several areas: the goals they cover together first, unless the areas were ranked (a relate answer: its
+        # first area is the one meant)
+        ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+        return self.facts.sdgs_of(areas, language, together=not ranked) if areas else None

@@ -5,8 +5,10 @@ Three kinds of evidence, combined:
 - words: the description uses a goal area's everyday words ("skolsköterska", "rental housing");
 - meaning: the description's similarity to each goal area's own text (relative to the other areas);
 - passages: retrieved chunks linked to the goal area (action-plan activities count for their area).
-A description with no goal-area words and little similarity (repairing cars) is reported as not
-confident instead of being forced onto an area."""
+- learned: a classifier over the description's embedding, trained on example descriptions labelled with the goal
+  area they serve or as unrelated (``assistant/data/examples/work_area.jsonl``), weighs most.
+A description the classifier reads as unrelated (repairing cars) is reported as not confident instead of being
+forced onto an area; without the classifier, one with no goal-area words and little similarity is."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from assistant.models import Citation
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
 from assistant.selection import UnitSelector
+from assistant.understanding.classifiers import ExampleClassifier
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import Chunk, DocumentKind, GoalArea, GoalAreaModel
 from core.settings import Settings
@@ -37,10 +40,24 @@ RELATE_INTENT = re.compile(
     r"\b(jag|vi)\s+(jobbar|arbetar|driver|är|leder|ansvarar|samordnar|handlägger|ordnar|undervisar|stöttar|planerar|"
     r"hjälper|erbjuder|förbättrar|organiserar|bygger|utbildar)\b|\b(mitt|vårt)\s+(arbete|jobb)\b|\b(min|vår)\s+verksamhet\b"
     r"|vilket målområde (passar|hör|tillhör)"
+    r"|\bi'm an?\b|\bi am an?\b"
     r"|\b(i|we)\s+(work|run|manage|coordinate|teach|organi[sz]e|help|process|plan|lead|am|'m|build)\b"
     r"|\bmy\s+(work|job|team|unit|project)\b|\bour\s+(team|unit|work|project)\b|which goal area (fits|does)",
     re.IGNORECASE,
 )
+
+
+# The question that follows a description ("… – hur hänger det ihop med programmet?") says nothing of the work.
+TRAILING_QUESTION = re.compile(
+    r"(?:^|[,.;:–-])\s*\b(hur|vilk\w*|vad|var|kan|funkar|hör|passar|är|how|which|what|where|is|does|do|can|any)\b[^.!?]*\?\s*$",
+    re.IGNORECASE,
+)
+
+
+def work_only(description: str) -> str:
+    """The description without a trailing question about the programme (kept whole when little else is left)."""
+    stripped = TRAILING_QUESTION.sub("", description).strip()
+    return stripped if len(stripped) > 15 else description
 
 
 def is_work_description(text: str) -> bool:
@@ -83,6 +100,7 @@ class GoalAreaMapper:
         settings: Settings,
         max_areas: int = 3,
         keep_ratio: float = 0.5,
+        classifier: ExampleClassifier | None = None,
     ):
         self.resolver = resolver
         self.retriever = retriever
@@ -91,6 +109,7 @@ class GoalAreaMapper:
         self.settings = settings
         self.max_areas = max_areas
         self.keep_ratio = keep_ratio
+        self.classifier = classifier  # the work_area task: a goal area's anchor word, or "unrelated"
 
     def map(self, description: str, language: str) -> MappingResult:
         if self.resolver is None:
@@ -99,20 +118,35 @@ class GoalAreaMapper:
         vector = self.resolver.embedder.embed_queries_array([description])[0]
         sims = self.resolver.similarities(vector)
         retrieval = self.retriever.results(description, language, k=8)
-        evidence = self._evidence(model, description, sims, retrieval.hits)
+        learned = self._learned(description, vector)
+        evidence = self._evidence(model, description, sims, retrieval.hits, learned)
         best = evidence[0].score
         chosen = [e for e in evidence if e.score >= self.keep_ratio * best][: self.max_areas]
         s = self.settings
-        floor = s.scope_min_similarity_en if language == "en" else s.scope_min_similarity_sv
-        similar = retrieval.top_dense_similarity >= floor + s.mapper_extra_similarity
-        confident = bool(chosen[0].words) or (similar and float(sims.max()) >= s.mapper_min_profile_similarity)
+        if learned is not None:
+            confident = learned.get("unrelated", 0.0) < s.work_max_unrelated_p
+        else:
+            floor = s.scope_min_similarity_en if language == "en" else s.scope_min_similarity_sv
+            similar = retrieval.top_dense_similarity >= floor + s.mapper_extra_similarity
+            confident = bool(chosen[0].words) or (similar and float(sims.max()) >= s.mapper_min_profile_similarity)
         if not confident:
             chosen = chosen[:1]
         scored = [self._explain(e, description, vector, language, confident) for e in chosen]
         return MappingResult(goal_areas=scored, confident=confident)
 
-    def _evidence(self, model: GoalAreaModel, description: str, sims: np.ndarray, hits) -> list[_Evidence]:
-        """Words, meaning and passages for every goal area, best first."""
+    def _learned(self, description: str, vector: np.ndarray) -> dict[str, float] | None:
+        """The work-area classifier's probabilities for the description without its trailing question."""
+        if self.classifier is None or self.resolver is None:
+            return None
+        work = work_only(description)
+        if work != description:
+            vector = self.resolver.embedder.embed_queries_array([work])[0]
+        return self.classifier.probabilities(work, vector)
+
+    def _evidence(
+        self, model: GoalAreaModel, description: str, sims: np.ndarray, hits, learned: dict[str, float] | None
+    ) -> list[_Evidence]:
+        """Words, meaning, passages and the classifier's probability for every goal area, best first."""
         assert self.resolver is not None
         unframed = FRAMING.sub(" ", description)
         words = self.resolver.words_found(unframed)
@@ -128,6 +162,9 @@ class GoalAreaMapper:
         for i, ga in enumerate(model.goal_areas):
             e = _Evidence(ga, words.get(ga.name, []), float(relative[i]), float(passages[i]))
             e.score = 0.5 * min(named.get(ga.name, 0.0), 3) / 3 + 0.25 * e.meaning + 0.25 * e.passages
+            if learned is not None:
+                w = self.settings.mapper_classifier_weight
+                e.score = (1 - w) * e.score + w * area_probability(ga, learned)
             evidence.append(e)
         return sorted(evidence, key=lambda e: -e.score)
 
@@ -135,13 +172,13 @@ class GoalAreaMapper:
         ga = e.goal_area
         area = RetrievalFilters(goal_area=ga.name)
         hits = self.retriever.results(description, language, filters=area, k=4).hits
-        units = self.selector.select(description, vector, hits, max_units=2, keep_ratio=0.0, filters=area)
+        units = self.selector.select(description, vector, hits, max_units=3, keep_ratio=0.0, filters=area)
         statement = next(
             (c for c in self.chunks.values() if c.goal_area == ga.name and ga.sdg_statement in c.text), None
         )
         aim = _aim(statement, ga.sdg_statement) if statement is not None else None
         quotes = [(statement, aim)] if aim else []  # what the goal area is about, then what is nearest the work
-        quotes += [(u.chunk, u.text) for u in units if not aim or (u.text not in aim and aim not in u.text)][:1]
+        quotes += [(u.chunk, u.text) for u in units if not aim or (u.text not in aim and aim not in u.text)][:2]
         citations = [citation_for(n, chunk, text) for n, (chunk, text) in enumerate(quotes, start=1)]
         if statement is not None and all(c.quote != ga.sdg_statement for c in citations):
             citations.append(citation_for(len(citations) + 1, statement, ga.sdg_statement))
@@ -152,8 +189,14 @@ class GoalAreaMapper:
             sdgs=list(ga.sdgs),
             score=round(e.score, 3),
             reason=_reason(e, language, confident, plan),
-            citations=citations[:3],
+            citations=citations[:4],
         )
+
+
+def area_probability(goal_area: GoalArea, learned: dict[str, float]) -> float:
+    """The classifier's probability for a goal area: its labels are anchor words of the goal areas' names."""
+    name = goal_area.name.casefold()
+    return sum(p for label, p in learned.items() if label != "unrelated" and label.casefold() in name)
 
 
 def _aim(chunk: Chunk, sdg_statement: str) -> str | None:

@@ -62,7 +62,23 @@ class Settings(BaseSettings):
         0.80, description="Without goal-area words, least similarity to a goal area's text for a confident mapping."
     )
     mapper_extra_similarity: float = Field(
-        0.0, description="Added to the scope floor for a confident mapping without words."
+        0.0, description="Added to the scope floor for a confident mapping without words (no work-area classifier)."
+    )
+    mapper_classifier_weight: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="Weight of the work-area classifier's probability in a goal area's score (the rest: words, "
+        "meaning, passages). Dev occupations, top one / top two: 0.0 0.899/0.971, 0.5 0.942/0.971, "
+        "0.75 0.942/1.0, 1.0 0.899/0.986.",
+    )
+    work_max_unrelated_p: float = Field(
+        0.26,
+        ge=0,
+        le=1,
+        description="A work description the work-area classifier reads as unrelated with this probability or more "
+        "is mapped without confidence. On dev occupations, related work reaches at most 0.22 and unrelated at "
+        "least 0.30.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are declined with a message.")
     # Scope evidence (assistant/scope.py), calibrated on evals/golden.jsonl (see README, "Refusal").

@@ -82,6 +82,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Huvudområdet *{name}* omfattar tillsammans Agenda 2030-målen {sdgs}, fördelade på {count} målområden:",
         "en": "Together, the main area *{name}* covers SDGs {sdgs}, across {count} goal areas:",
     },
+    "fact_goal_areas_under": {
+        "sv": "Under huvudområdet *{main}* finns {count} målområden:",
+        "en": "The main area *{main}* has {count} goal areas:",
+    },
+    "fact_union_sdgs": {
+        "sv": "Tillsammans omfattar de {count} målområdena Agenda 2030-målen {sdgs}.",
+        "en": "Together the {count} goal areas cover SDGs {sdgs}.",
+    },
     "fact_goal_area_sdgs": {
         "sv": "Målområdet *{name}* omfattar Agenda 2030-målen {sdgs}.",
         "en": "The goal area *{name}* covers SDGs {sdgs}.",

@@ -26,6 +26,41 @@ FOLLOW_UP_CUE = re.compile(
 )
 
 
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1,
+    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6, "sista": -1,
+}  # fmt: skip
+ORDINAL_REFERENCE = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|sixth|last)(?: one)?(?: of (?:those|them|these))?\b"
+    r"|\b(?:den|det|de) (första|andra|tredje|fjärde|femte|sjätte|sista)\b(?: av (?:dem|dessa|de))?",
+    re.IGNORECASE,
+)
+LIST_ITEM = re.compile(r"^(?:>\s?)?[-*]\s+(.+?)\s*(?:\[\d{1,2}\])?$")
+
+
+def listed_items(answer: str) -> list[str]:
+    """The top-level list items of an answer (plain or inside a quote), without markers and trailing brackets."""
+    items = []
+    for line in answer.splitlines():
+        match = LIST_ITEM.match(line)
+        if match:
+            items.append(re.sub(r"\s*\([^)]*\)\s*$", "", match.group(1)).rstrip(" .;:"))
+    return items
+
+
+def resolve_ordinal(question: str, history: list[Turn]) -> str:
+    """ "the second one", "den sista": the item at that place in the previous answer's list, written in."""
+    match = ORDINAL_REFERENCE.search(question)
+    if not history or match is None:
+        return question
+    items = listed_items(history[-1].answer)
+    place = ORDINALS[(match.group(1) or match.group(2)).casefold()]
+    if len(items) < 2 or place > len(items):
+        return question
+    item = items[place - 1 if place > 0 else -1]
+    return question[: match.start()] + item + question[match.end() :]
+
+
 @dataclass
 class ResolvedQuestion:
     question: str  # as asked
