@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Literal
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from assistant.models import GoalAreaRef
 from core.embedders import Embedder
@@ -67,6 +68,39 @@ def _word_present(token: str, present: set[str]) -> bool:
     return any(p.startswith(token) or (p.endswith(token) and len(p) - len(token) >= 4) for p in present)
 
 
+FUZZY_MIN = 88  # rapidfuzz ratio from which a misspelt word ("utbildnigsområdet") stands for a goal-area word
+FUZZY_MIN_LENGTH = 7  # shorter words are left as they are: "arbeta" is not a typo of "arbete"
+
+
+def _vocabulary(phrases: list[list[tuple[str, ...]]]) -> dict[int, list[str]]:
+    """The goal-area words' stems long enough for typo matching, grouped by length."""
+    by_length: dict[int, list[str]] = {}
+    for stem in sorted({t for area in phrases for phrase in area for t in phrase if len(t) >= FUZZY_MIN_LENGTH}):
+        by_length.setdefault(len(stem), []).append(stem)
+    return by_length
+
+
+def corrected(tokens: list[str], vocabulary: dict[int, list[str]]) -> list[str]:
+    """Each token, or the goal-area word it misspells: the closest word by rapidfuzz ratio against the token itself
+    or its start (a compound: "utbildnigsområd" starts like "utbildning")."""
+    known = {w for stems_of_length in vocabulary.values() for w in stems_of_length}
+    out = []
+    for token in tokens:
+        if len(token) < FUZZY_MIN_LENGTH or any(token.startswith(w) for w in known):
+            out.append(token)
+            continue
+        best, best_score = token, 0.0
+        for length, candidates in vocabulary.items():
+            if length > len(token) + 1:
+                continue
+            for start in {token[: length - 1], token[:length], token[: length + 1]}:
+                found = process.extractOne(start, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+                if found is not None and found[1] > best_score:
+                    best, best_score = found[0], found[1]
+        out.append(best)
+    return out
+
+
 def main_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
     """Everyday words of each main area: its own heading, and the entries of the words file."""
     extra = _words_by_anchor(words_file().get("main_area", []), [ma.name for ma in model.main_areas])
@@ -94,6 +128,8 @@ class GoalAreaResolver:
         self._generic = {w.casefold() for w in words_file().get("generic", [])}
         self._main_words = main_area_words(model)
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
+        self._vocabulary = _vocabulary(self._words)
+        self._folded_vocabulary = _vocabulary(self._folded_words)
 
     def by_name(self, text: str) -> list[GoalAreaMatch]:
         """Goal areas whose words the text uses: most words first, then the one the text names first."""
@@ -101,6 +137,7 @@ class GoalAreaResolver:
         # a text typed without any diacritics ("halsoomradet") is matched without them; otherwise letters count
         plain = text == strip_diacritics(text)
         tokens = [fold(t) for t in tokens] if plain else tokens
+        tokens = corrected(tokens, self._folded_vocabulary if plain else self._vocabulary)
         present = set(tokens)
         hits = []
         for ga, phrases in zip(self.model.goal_areas, self._folded_words if plain else self._words):
