@@ -154,6 +154,11 @@ class StructuredFacts:
             blocks.append(quote_block(unit.text, citation.n))
         return citations, blocks
 
+    def _numbers(self, numbers: list[int], language: str) -> str:
+        """'5, 10, 11, 16 och 17'"""
+        parts = [str(n) for n in numbers]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {message('and', language)} " + parts[-1]
+
     def _names(self, numbers: list[int], language: str) -> str:
         parts = [f"{n} ({self.model.sdg_goals[n].name(language)})" for n in numbers]
         joiner = f" {message('and', language)} "
@@ -196,7 +201,8 @@ class StructuredFacts:
             for n in numbers:
                 sdg = self.model.sdg_goals[n].name(language)
                 if n in ga.sdgs:
-                    lines.append(message("fact_member_yes", language, name=ga.name, n=n, sdg=sdg))
+                    sdgs = self._numbers(ga.sdgs, language)
+                    lines.append(message("fact_member_yes", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
                 else:
                     sdgs = self._names(ga.sdgs, language)
                     lines.append(message("fact_member_no", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
@@ -224,9 +230,14 @@ class StructuredFacts:
                         total=count_word(len(self.model.goal_areas), language),
                     )
                 )
-            else:
+            elif decline_uncovered:
                 covered = ", ".join(str(x) for x in self.model.covered_sdgs)
                 lines.append(message("fact_sdg_in_no_area", language, n=n, name=own, other=other, covered=covered))
+            else:  # "is SDG 13 included?": no, first, with the goals that are
+                if not lines:
+                    covered = self._numbers(self.model.covered_sdgs, language)
+                    lines.append(message("fact_not_included", language, covered=covered))
+                lines.append(message("fact_sdg_not_among", language, n=n, name=own, other=other))
             areas.extend(ga for ga in holders if ga not in areas)
         fact = self._finish("sdg_meaning", lines, [self._statement_unit(ga) for ga in areas], areas, language)
         fact.declined = decline_uncovered and not areas

@@ -95,8 +95,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The goal area *{name}* covers SDGs {sdgs}.",
     },
     "fact_member_yes": {
-        "sv": "Ja. Målområdet *{name}* omfattar mål {n} ({sdg}).",
-        "en": "Yes. The goal area *{name}* covers SDG {n} ({sdg}).",
+        "sv": "Ja. Målområdet *{name}* omfattar mål {n} ({sdg}); det omfattar mål {sdgs} i Agenda 2030.",
+        "en": "Yes. The goal area *{name}* covers SDG {n} ({sdg}); it covers SDGs {sdgs} of Agenda 2030.",
+    },
+    "fact_not_included": {
+        "sv": "Nej. Programmets målområden omfattar mål {covered} i Agenda 2030.",
+        "en": "No. The programme's goal areas cover SDGs {covered} of Agenda 2030.",
+    },
+    "fact_sdg_not_among": {
+        "sv": "Mål {n} i Agenda 2030 är {name} ({other}). Det ingår inte i något av målområdena, och programmet "
+        "säger inget mer om det.",
+        "en": "SDG {n} is {name} ({other}). It is not part of any of the goal areas, and the programme says nothing "
+        "more about it.",
     },
     "fact_member_no": {
         "sv": "Nej. Målområdet *{name}* omfattar inte mål {n} ({sdg}); det omfattar mål {sdgs}.",
