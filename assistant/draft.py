@@ -135,19 +135,25 @@ class DraftWriter:
 
     # -- pieces -----------------------------------------------------------------------------------
     def _quotes(self, request: DraftRequest, areas: list[GoalAreaScore], citations: _Citations) -> list[Citation]:
-        """The corpus's passages that best fit the topic, then up to two from each of the first two goal areas."""
+        """The corpus's passages that best fit the topic, then from each of the first two goal areas what it is
+        about (its opening paragraph, as the mapper quotes it) and up to two passages nearest the topic."""
         topic, language = topic_of(request.topic), request.language
         vector = self.selector.index.embeddings.embedder.embed_queries_array([topic])[0]
         model = self.index.goal_model
         statements = {ga.sdg_statement for ga in (model.goal_areas if model else [])}
         hits = self.retriever.results(topic, language).hits
-        chosen = [u for u in self.selector.select(topic, vector, hits, max_units=3) if u.text not in statements]
+        best = self.selector.select(topic, vector, hits, max_units=3)
+        chosen = [(u.chunk, u.text) for u in best if u.text not in statements]
         for ga in areas[:2]:  # the goal area's SDG line is already in the sheet's goal-area list
+            aim = ga.citations[0] if ga.citations and ga.citations[0].quote not in statements else None
+            if aim is not None and all(aim.quote not in text for _, text in chosen):
+                chosen.append((self.index.chunks[aim.chunk_id], aim.quote))
             area = RetrievalFilters(goal_area=ga.name)
             hits = self.retriever.results(topic, language, filters=area, k=4).hits
             units = self.selector.select(topic, vector, hits, max_units=4, keep_ratio=0.0, max_chars=1200, filters=area)
-            chosen += [u for u in units if u.text not in statements and all(u.text != c.text for c in chosen)][:2]
-        return [citations.cite(u.chunk, u.text) for u in chosen]
+            fresh = [u for u in units if u.text not in statements and all(u.text not in t for _, t in chosen)]
+            chosen += [(u.chunk, u.text) for u in fresh[:2]]
+        return [citations.cite(chunk, text) for chunk, text in chosen]
 
     def _vision(self, citations: _Citations) -> Citation | None:
         """The programme's målbild: the first sentence of the section whose heading names it."""

@@ -22,6 +22,7 @@ from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.searcher import RetrievedChunk
 from core.models import Chunk
 from core.text import shared_token_count, tokenize
+from store.keyword_index import closest_terms
 
 FEATURES = (
     "dense",  # cosine similarity of question and unit
@@ -87,6 +88,8 @@ class SentenceIndex:
                 BM25Okapi([t + list(h) for t, h in zip(self.tokens, self.heading_tokens)]) if self.units else None
             )
             self.position = {(u.chunk.chunk_id, u.position): i for i, u in enumerate(self.units)}
+            self.vocabulary = sorted({t for tokens in self.tokens for t in tokens} | set().union(*self.heading_tokens))
+            self.known = set(self.vocabulary)
             self._built = True
 
     def ready(self) -> SentenceIndex:
@@ -134,7 +137,7 @@ class UnitSelector:
         if not ix.units:
             return Candidates([], np.zeros((0, len(FEATURES))))
         dense = ix.unit_vectors @ np.asarray(vector, dtype=np.float32)
-        terms = tokenize(question)
+        terms = closest_terms(tokenize(question), ix.vocabulary, ix.known)  # "bostader", "segregaton" match too
         keyword = np.asarray(ix.bm25.get_scores(terms), dtype=np.float64) if terms else np.zeros(len(ix.units))
         rank = {h.chunk.chunk_id: r for r, h in enumerate(hits[: self.pool_chunks], start=1)}
         rows = [i for i, u in enumerate(ix.units) if u.chunk.chunk_id in rank]
@@ -155,7 +158,7 @@ class UnitSelector:
         rank: dict[str, int],
     ) -> np.ndarray:
         ix = self.index
-        q_tokens = set(tokenize(question))
+        q_tokens = set(closest_terms(tokenize(question), ix.vocabulary, ix.known))
         best_dense = max(float(dense[i]) for i in rows)
         best_keyword = max(float(keyword[i]) for i in rows) or 1.0
         heading_dense = ix.heading_vectors[rows] @ np.asarray(vector, dtype=np.float32)

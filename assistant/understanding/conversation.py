@@ -35,17 +35,20 @@ ORDINAL_REFERENCE = re.compile(
     r"|\b(?:den|det|de) (första|andra|tredje|fjärde|femte|sjätte|sista)\b(?: av (?:dem|dessa|de))?",
     re.IGNORECASE,
 )
-LIST_ITEM = re.compile(r"^(?:>\s?)?[-*]\s+(.+?)\s*(?:\[\d{1,2}\])?$")
+LIST_ITEM = re.compile(r"^(>\s?)?[-*]\s+(.+?)\s*(?:\[\d{1,2}\])?$")
 
 
 def listed_items(answer: str) -> list[str]:
-    """The top-level list items of an answer (plain or inside a quote), without markers and trailing brackets."""
-    items = []
+    """The top-level list items of an answer, without markers and trailing brackets: its own list, or failing
+    that, the list inside its quotes."""
+    own: list[str] = []
+    quoted: list[str] = []
     for line in answer.splitlines():
         match = LIST_ITEM.match(line)
         if match:
-            items.append(re.sub(r"\s*\([^)]*\)\s*$", "", match.group(1)).rstrip(" .;:"))
-    return items
+            item = re.sub(r"\s*\([^)]*\)\s*$", "", match.group(2)).rstrip(" .;:")
+            (quoted if match.group(1) else own).append(item)
+    return own or quoted
 
 
 def resolve_ordinal(question: str, history: list[Turn]) -> str:

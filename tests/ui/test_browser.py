@@ -68,6 +68,8 @@ def assert_accessible(page, where: str) -> None:
 def test_chat_in_a_real_browser(server, page, console, corpus_assistant):
     ARTIFACTS.mkdir(exist_ok=True)
     open_chat(page, server)
+    # the page sets lang from the chosen language once its script has run (slow on a loaded machine)
+    page.wait_for_function("document.documentElement.lang === 'sv'", timeout=15000)
     assert page.locator("h1").count() == 1 and page.evaluate("document.documentElement.lang") == "sv"
     assert_accessible(page, "start page")
 
