@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.main import app
 from core.settings import Settings
 from ingest.documents import JOURNAL_FILE, STAGING_DIR
 from ingest.manifest import discover_files, load_manifest
@@ -88,10 +90,18 @@ def audit_lines(settings: Settings) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
 
 
+def hallbar_here(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    """The same command run in this process (Typer's runner, the same environment): what follows the crashed
+    process needs no process of its own, and starting one costs seconds of imports."""
+    env = {**settings_env(settings), "HALLBAR_AUDIT_LOG": str(settings.audit_log), "HALLBAR_TEST_CRASH_AT": None}
+    result = CliRunner().invoke(app, list(args), env=env)
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 def crash_then_restart(settings: Settings, stage: str, *operation: str) -> dict:
     crashed = hallbar(settings, "documents", *operation, crash_at=stage)
     assert crashed.returncode == -signal.SIGKILL, f"did not reach {stage}: {crashed.stderr[-2000:]}"
-    listed = hallbar(settings, "documents", "list", "--json")  # the restart: recovery runs first
+    listed = hallbar_here(settings, "documents", "list", "--json")  # the restart: recovery runs first
     assert listed.returncode == 0, listed.stderr
     return {row["id"]: row for row in json.loads(listed.stdout)}
 
@@ -108,10 +118,10 @@ def test_sigkill_during_an_upload(stage, indexed, tmp_path):
     outcomes = [(e["action"], e["outcome"]) for e in audit_lines(settings)]
     audited = "done" if stage == "documents_before_journal_clear" else "recovered_done"  # written once, not twice
     assert outcomes == [("add", audited if finished else "rolled_back_after_crash")]
-    again = hallbar(settings, "documents", "add", plan, "--title", "Handlingsplan exempel")
+    again = hallbar_here(settings, "documents", "add", plan, "--title", "Handlingsplan exempel")
     if finished:  # it is there: a repeat is refused naming it, and it can be removed
         assert again.returncode == 1 and "plan-exempel" in again.stderr
-        assert hallbar(settings, "documents", "remove", "plan-exempel").returncode == 0
+        assert hallbar_here(settings, "documents", "remove", "plan-exempel").returncode == 0
         assert_consistent(settings, {PROGRAMME_ID})
     else:
         assert again.returncode == 0, again.stderr
@@ -121,13 +131,13 @@ def test_sigkill_during_an_upload(stage, indexed, tmp_path):
 @pytest.mark.parametrize("stage", list(REMOVE_STAGES))
 def test_sigkill_during_a_delete(stage, indexed, tmp_path):
     settings = copy_of(indexed, tmp_path)
-    added = hallbar(settings, "documents", "add", str(tmp_path / "plan-exempel.md"))
+    added = hallbar_here(settings, "documents", "add", str(tmp_path / "plan-exempel.md"))
     assert added.returncode == 0, added.stderr
     rows = crash_then_restart(settings, stage, "remove", "plan-exempel")
     finished = REMOVE_STAGES[stage]
     expected = {PROGRAMME_ID} if finished else {PROGRAMME_ID, "plan-exempel"}
     assert set(rows) == expected
     assert_consistent(settings, expected)
-    again = hallbar(settings, "documents", "remove", "plan-exempel")
+    again = hallbar_here(settings, "documents", "remove", "plan-exempel")
     assert again.returncode == (1 if finished else 0), again.stderr
     assert_consistent(settings, {PROGRAMME_ID})
