@@ -43,4 +43,4 @@ $(TESSERACT_SWE):
 test: $(VENV)/.installed-dev $(CHROMIUM) $(TESSERACT_SWE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15

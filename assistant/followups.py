@@ -51,6 +51,19 @@ def quote_topic(question: str) -> str | None:
     return found.group(1).strip()
 
 
+SMALL_NUMBER = re.compile(r"(?<![\d.])\d{1,2}(?![\d.])")
+
+
+def supported_lead(answer: str, quote: str) -> str | None:
+    """The answer's opening statement ("Målområdet *X* omfattar Agenda 2030-målen 5 (…), 10 (…) …"), when every
+    number it states is in ``quote`` too; not a header, an intro ending in ":", a list or a line with markers."""
+    lead = answer.strip().split("\n\n")[0].strip()
+    if not lead or lead.startswith(("**", ">", "#", "-")) or lead.endswith(":") or "[" in lead or "\n" in lead:
+        return None
+    numbers = set(SMALL_NUMBER.findall(lead))
+    return lead if numbers and numbers <= set(SMALL_NUMBER.findall(quote)) else None
+
+
 class FollowUpOperations:
     def __init__(
         self,
@@ -96,7 +109,8 @@ class FollowUpOperations:
                 continue
             citation = citation_for(1, chunk, quote)
             intro = message("op_shorter_intro" if shorter else "op_quote_intro", language)
-            text = "\n\n".join([intro, quote_block(quote, 1)])
+            kept = supported_lead(last.answer, quote) if shorter else None  # "kortare" keeps the direct answer
+            text = "\n\n".join([kept or intro, quote_block(quote, 1)])
             areas = self._areas(last)  # the quote still concerns the goal areas of the answer it came from
             return Answer(
                 question=question, answer=text, refused=False, language=language, citations=[citation], goal_areas=areas

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer_types import evidence_holds
-from assistant.followups import previous_quotes
+from assistant.followups import previous_quotes, supported_lead
 from assistant.retrieval.searcher import RetrievedChunk
 from tests.fixtures.small import programme
 
@@ -26,3 +26,14 @@ def test_evidence_for_a_figure_a_name_or_a_later_document_is_looked_for_in_the_p
     assert not evidence_holds("other_law", "Vad säger socialtjänstlagen om bistånd?", housing)
     contact = hits("Kontaktcenter")
     assert evidence_holds("contact", "Vilket telefonnummer har kontaktcenter?", contact)
+
+
+def test_shorter_keeps_the_direct_answer_only_when_the_kept_quote_states_its_numbers():
+    answer = (
+        "Målområdet *Tillgång till bostäder* omfattar Agenda 2030-målen 5 (Jämställdhet), 10 (Minskad ojämlikhet), "
+        "11 (Hållbara städer och samhällen) och 17 (Genomförande).\n\nProgrammet säger:\n\n> Området omfattar [1]"
+    )
+    assert supported_lead(answer, "Området omfattar mål 5, 10, 11 och 17 i Agenda 2030").startswith("Målområdet")
+    assert supported_lead(answer, "Området omfattar mål 5, 10 och 17 i Agenda 2030") is None  # 11 unsupported
+    assert supported_lead("**Målområde:** Trygghet\n\n> text [1]", "text") is None  # a header, not a statement
+    assert supported_lead("**Ja** – det står i programmet [1].", "text") is None  # markers of the old numbering

@@ -121,3 +121,12 @@ def test_goal_area_words_match_through_a_typo(corpus_assistant):
         "Utbildning som är likvärdig och inkluderande och som främjar hållbar utveckling"
     ]
     assert corrected(["utbildnigsområd"], {}) == ["utbildnigsområd"]  # no vocabulary: nothing to correct to
+
+
+def test_shorter_after_a_goals_answer_keeps_its_direct_line(corpus_assistant):
+    housing = "Tillgång till fullgoda, säkra och ekonomiskt överkomliga bostäder för alla"
+    goals = corpus_assistant.ask("vilka globala mål hör till bostadsfrågorna?")
+    history = [Turn(question="vilka globala mål hör till bostadsfrågorna?", answer=goals.answer, goal_areas=[housing])]
+    shorter = corpus_assistant.ask("kortare", history=history)
+    assert shorter.answer.split("\n\n")[0] == goals.answer.split("\n\n")[0]  # the goals, then one quote
+    assert len(shorter.citations) == 1 and "5, 10, 11 och 17" in shorter.citations[0].quote
