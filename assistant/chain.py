@@ -14,7 +14,14 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant.answer_types import evidence_holds
-from assistant.compose import SentenceEmbeddings, citation_for, quote_block, render_extractive, select_units
+from assistant.compose import (
+    SentenceEmbeddings,
+    citation_for,
+    lead_and_quote,
+    quote_block,
+    render_extractive,
+    select_units,
+)
 from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.followups import FollowUpOperations, previous_quotes, quote_topic
@@ -213,7 +220,6 @@ class Assistant:
         what_about = reading.intent == "what_about" and reading.intent_p >= self.settings.operation_min_p
         meant = resolve_ordinal(question, state.history)  # "the second one" -> the item of the previous list
         state.resolved = resolve_follow_up(meant, state.history, self.resolver, force=what_about)
-        state.resolved.question = meant
         same = state.resolved.query == question
         state.vector = vector if same else self.embedder.embed_queries_array([state.resolved.query])[0]
         return state
@@ -263,8 +269,7 @@ class Assistant:
         best = self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
         if not best:
             return None
-        citation = citation_for(1, best[0].chunk, best[0].text)
-        text = "\n\n".join([message("op_quote_intro", state.language), quote_block(best[0].text, 1)])
+        text, citation = lead_and_quote(message("op_quote_intro", state.language), best[0].chunk, best[0].text)
         areas = [GoalAreaRef.of(ga) for ga in state.resolved.carried] if state.resolved else []
         return Answer(
             question=state.question,
@@ -287,12 +292,7 @@ class Assistant:
         units = select_units(fresh, max_units=3, max_chars=900, keep_ratio=0.0)
         if not units:
             return None
-        areas = [
-            GoalAreaRef.of(ga)
-            for n in last.goal_areas
-            if self.index.goal_model and (ga := self.index.goal_model.goal_area(n))
-        ]
-        return self._extractive(state.question, units, areas, state.language)
+        return self._extractive(state.question, units, self.followups.areas_of(last), state.language)
 
     def _extractive(self, question: str, units, areas: list[GoalAreaRef], language: str, asked: str = "") -> Answer:
         """An extractive answer of ``units`` (``asked``: the question as understood, for the direct answer line)."""
@@ -385,10 +385,10 @@ class Assistant:
         nearest = self.selector.select(
             state.resolved.query, state.vector, state.retrieval.hits, max_units=1, filters=state.filters
         )
-        text = message("typed_decline", state.language, what=what)
-        citations = [citation_for(1, nearest[0].chunk, nearest[0].text)] if nearest else []
-        if citations:
-            text += "\n\n" + quote_block(nearest[0].text, 1)
+        text, citations = message("typed_decline", state.language, what=what), []
+        if nearest:
+            text, citation = lead_and_quote(text, nearest[0].chunk, nearest[0].text)
+            citations = [citation]
         state.answer = Answer(
             question=state.question, answer=text, refused=True, language=state.language, citations=citations
         )

@@ -134,6 +134,11 @@ def select_units(scored: list[Unit], max_units: int = 3, max_chars: int = 700, k
     return sorted(chosen, key=lambda u: (u.rank, u.position))
 
 
+def lead_and_quote(lead: str, chunk: Chunk, quote: str) -> tuple[str, Citation]:
+    """A short answer: one line, then one quote cited as [1]."""
+    return "\n\n".join([lead, quote_block(quote, 1)]), citation_for(1, chunk, quote)
+
+
 def citation_for(n: int, unit_chunk: Chunk, quote: str) -> Citation:
     if quote not in unit_chunk.text:
         raise ValueError(f"quote is not verbatim in chunk {unit_chunk.chunk_id}: {quote[:60]!r}")

@@ -60,6 +60,11 @@ def count_word(n: int, language: str) -> str:
     return words[n] if 0 <= n < len(words) else str(n)
 
 
+def _listed(parts: list[str], language: str) -> str:
+    """'a, b och c' ('a, b and c')."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {message('and', language)} " + parts[-1]
+
+
 def _two_named(matches: list[GoalAreaMatch]) -> list[GoalAreaMatch]:
     """The first two goal areas a question names at different places (one word naming two areas counts once,
     for the area it names best), in the question's order."""
@@ -156,13 +161,11 @@ class StructuredFacts:
 
     def _numbers(self, numbers: list[int], language: str) -> str:
         """'5, 10, 11, 16 och 17'"""
-        parts = [str(n) for n in numbers]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {message('and', language)} " + parts[-1]
+        return _listed([str(n) for n in numbers], language)
 
     def _names(self, numbers: list[int], language: str) -> str:
-        parts = [f"{n} ({self.model.sdg_goals[n].name(language)})" for n in numbers]
-        joiner = f" {message('and', language)} "
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + joiner + parts[-1]
+        """'5 (Jämställdhet), 10 (Minskad ojämlikhet) och 17 (…)'"""
+        return _listed([f"{n} ({self.model.sdg_goals[n].name(language)})" for n in numbers], language)
 
     def _finish(
         self, intent: str, lines: list[str], units: list[Unit], areas: list[GoalArea], language: str

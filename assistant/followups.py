@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import SentenceEmbeddings, citation_for, quote_block
+from assistant.compose import SentenceEmbeddings, lead_and_quote
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.models import Answer, GoalAreaRef, Turn
 from assistant.understanding.goal_areas import GoalAreaResolver
@@ -107,17 +107,17 @@ class FollowUpOperations:
             chunk = self._chunk_holding(quote)
             if chunk is None:
                 continue
-            citation = citation_for(1, chunk, quote)
             intro = message("op_shorter_intro" if shorter else "op_quote_intro", language)
             kept = supported_lead(last.answer, quote) if shorter else None  # "kortare" keeps the direct answer
-            text = "\n\n".join([kept or intro, quote_block(quote, 1)])
-            areas = self._areas(last)  # the quote still concerns the goal areas of the answer it came from
+            text, citation = lead_and_quote(kept or intro, chunk, quote)
+            areas = self.areas_of(last)  # the quote still concerns the goal areas of the answer it came from
             return Answer(
                 question=question, answer=text, refused=False, language=language, citations=[citation], goal_areas=areas
             )
         return None
 
-    def _areas(self, last: Turn) -> list[GoalAreaRef]:
+    def areas_of(self, last: Turn) -> list[GoalAreaRef]:
+        """The goal areas the previous answer concerned, as the client sent them back."""
         if self.resolver is None:
             return []
         model = self.resolver.model

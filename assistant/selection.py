@@ -146,11 +146,11 @@ class UnitSelector:
         rows = [i for i in dict.fromkeys(rows) if filters is None or filters.accepts(ix.units[i].chunk)]
         if not rows:
             return Candidates([], np.zeros((0, len(FEATURES))))
-        return Candidates(rows, self._features(question, vector, rows, dense, keyword, rank))
+        return Candidates(rows, self._features(set(terms), vector, rows, dense, keyword, rank))
 
     def _features(
         self,
-        question: str,
+        q_tokens: set[str],
         vector: np.ndarray,
         rows: list[int],
         dense: np.ndarray,
@@ -158,7 +158,6 @@ class UnitSelector:
         rank: dict[str, int],
     ) -> np.ndarray:
         ix = self.index
-        q_tokens = set(closest_terms(tokenize(question), ix.vocabulary, ix.known))
         best_dense = max(float(dense[i]) for i in rows)
         best_keyword = max(float(keyword[i]) for i in rows) or 1.0
         heading_dense = ix.heading_vectors[rows] @ np.asarray(vector, dtype=np.float32)

@@ -32,16 +32,19 @@ def _stemmer():
     return snowballstemmer.stemmer("swedish")
 
 
+def _without_marks(text: str) -> str:
+    """The text decomposed (NFKD) with its combining marks (the diacritics) left out."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, so that 'bostäder' and 'bostader' meet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _without_marks(text.casefold())
 
 
 def strip_diacritics(text: str) -> str:
     """The text without diacritics, case kept ('Målområden' -> 'Malomraden'), for matching typed-without forms."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", _without_marks(text))
 
 
 def words(text: str) -> list[str]:
