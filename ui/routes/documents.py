@@ -9,7 +9,7 @@ with its result; with ``wait=false`` it answers 202 with the job at once (`GET /
 from __future__ import annotations
 
 import hmac
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -22,6 +22,7 @@ from ingest.documents import Actor, Upload
 from ui.context import AppContext, context
 from ui.jobs import Job
 
+WaitForReindex = Annotated[bool, Query(description="Wait for the re-index (else 202 with the job).")]
 router = APIRouter()
 
 
@@ -77,7 +78,7 @@ async def upload_document(
     title: str | None = Form(None, max_length=300),
     kind: Literal["programme", "action_plan", "other"] = Form("action_plan"),
     year: int | None = Form(None, ge=1900, le=2200),
-    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    wait: WaitForReindex = True,
     ctx: AppContext = Depends(context),
 ) -> JSONResponse:
     """Admin: add a document (PDF with a text layer, Markdown or text, checked by content) and re-index."""
@@ -91,7 +92,7 @@ async def upload_document(
 @router.post("/api/documents/reindex", status_code=200)
 async def reindex_documents(
     request: Request,
-    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    wait: WaitForReindex = True,
     ctx: AppContext = Depends(context),
 ) -> JSONResponse:
     """Admin: re-index the corpus as it is (e.g. after files were edited by hand); questions are answered meanwhile."""
@@ -105,7 +106,7 @@ async def release_chunk(
     doc_id: str,
     request: Request,
     chunk_id: str = Query(..., min_length=1, max_length=400, description="The quarantined chunk to release."),
-    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    wait: WaitForReindex = True,
     ctx: AppContext = Depends(context),
 ) -> JSONResponse:
     """Admin: release a quarantined chunk (a false positive of the screen): indexed from the next generation on.
@@ -123,7 +124,7 @@ async def replace_document(
     title: str | None = Form(None, max_length=300),
     year: int | None = Form(None, ge=1900, le=2200),
     programme: bool = Query(False, description="Replace the programme itself (the explicit operation)."),
-    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    wait: WaitForReindex = True,
     ctx: AppContext = Depends(context),
 ) -> JSONResponse:
     """Admin: replace a document's file (its id stays; title and year kept unless given) and re-index."""
@@ -142,7 +143,7 @@ async def replace_document(
 async def delete_document(
     doc_id: str,
     request: Request,
-    wait: bool = Query(True, description="Wait for the re-index (else 202 with the job)."),
+    wait: WaitForReindex = True,
     ctx: AppContext = Depends(context),
 ) -> JSONResponse:
     """Admin: remove a document (file and manifest entry) and re-index."""
