@@ -35,7 +35,7 @@ from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import TYPED_ANSWERS, Classifiers, QuestionReader, Reading
-from assistant.understanding.conversation import ResolvedQuestion, resolve_follow_up, resolve_ordinal
+from assistant.understanding.conversation import ResolvedQuestion, last_answered, resolve_follow_up, resolve_ordinal
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.language import Language, detect_language
 from assistant.verify import Verification
@@ -106,7 +106,9 @@ class Assistant:
         self.sentences = SentenceEmbeddings(embedder)
         sdg_lines = frozenset(ga.sdg_statement for ga in model.goal_areas) if model else frozenset()
         sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines)
-        self.selector = UnitSelector(sentence_index, SelectionWeights.packaged())
+        self.selector = UnitSelector(
+            sentence_index, SelectionWeights.packaged(), other_kind_penalty=settings.other_kind_penalty
+        )
         self.scope = ScopeGuard(embedder, index.chunks, settings)
         classifiers = Classifiers(embedder, settings.cache_dir)
         self.mapper = GoalAreaMapper(
@@ -237,7 +239,7 @@ class Assistant:
         return state
 
     def _operation(self, state: QuestionState, operation: str) -> Answer | None:
-        last, language = state.history[-1], state.language
+        last, language = last_answered(state.history), state.language
         if operation == "quote" and (topic := quote_topic(state.question)):
             about = self._quote_about(state, topic)  # "ge mig citatet om diskriminering": a quote on that topic
             if about is not None:
@@ -245,7 +247,8 @@ class Assistant:
         if operation in ("quote", "shorter"):
             return self.followups.quote(state.question, last, language, shorter=operation == "shorter")
         if operation in ("english", "swedish"):
-            again = self.run(last.question, state.history[:-1], state.filters, "en" if operation == "english" else "sv")
+            earlier = state.history[: state.history.index(last)]
+            again = self.run(last.question, earlier, state.filters, "en" if operation == "english" else "sv")
             state.language = again.language
             return again.answer.model_copy(update={"question": state.question}) if again.answer else None
         if operation == "more":

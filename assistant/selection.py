@@ -20,7 +20,7 @@ from rank_bm25 import BM25Okapi
 from assistant.compose import SentenceEmbeddings, Unit, select_units, split_units
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.searcher import RetrievedChunk
-from core.models import Chunk
+from core.models import Chunk, DocumentKind
 from core.text import shared_token_count, tokenize
 from store.keyword_index import closest_terms
 
@@ -87,6 +87,7 @@ class SentenceIndex:
             self.bm25 = (
                 BM25Okapi([t + list(h) for t, h in zip(self.tokens, self.heading_tokens)]) if self.units else None
             )
+            self.policy = np.asarray([u.chunk.kind != DocumentKind.other for u in self.units], dtype=bool)
             self.position = {(u.chunk.chunk_id, u.position): i for i, u in enumerate(self.units)}
             self.vocabulary = sorted({t for tokens in self.tokens for t in tokens} | set().union(*self.heading_tokens))
             self.known = set(self.vocabulary)
@@ -101,6 +102,16 @@ class SentenceIndex:
 def _share(question_tokens: set[str], tokens: set[str]) -> float:
     """Share of the question's words found among ``tokens``."""
     return shared_token_count(question_tokens, tokens) / len(question_tokens) if question_tokens else 0.0
+
+
+def _best(scores: np.ndarray, n: int, policy: np.ndarray) -> list[int]:
+    """The ``n`` best-scored units, and the ``n`` best of the policy documents (the programme, action plans) when
+    unrelated documents (kind "other") are indexed too, so that they cannot crowd the programme out."""
+    order = np.argsort(-scores)
+    best = [int(i) for i in order[:n]]
+    if not policy.all():
+        best += [int(i) for i in order[policy[order]][:n]]
+    return best
 
 
 @dataclass
@@ -121,12 +132,14 @@ class UnitSelector:
         pool_chunks: int = 8,
         pool_dense: int = 12,
         pool_keyword: int = 12,
+        other_kind_penalty: float = 0.0,
     ):
         self.index = index
         self.weights = weights
         self.pool_chunks = pool_chunks
         self.pool_dense = pool_dense
         self.pool_keyword = pool_keyword
+        self.other_kind_penalty = other_kind_penalty
 
     def candidates(
         self, question: str, vector: np.ndarray, hits: list[RetrievedChunk], filters: RetrievalFilters | None = None
@@ -141,8 +154,8 @@ class UnitSelector:
         keyword = np.asarray(ix.bm25.get_scores(terms), dtype=np.float64) if terms else np.zeros(len(ix.units))
         rank = {h.chunk.chunk_id: r for r, h in enumerate(hits[: self.pool_chunks], start=1)}
         rows = [i for i, u in enumerate(ix.units) if u.chunk.chunk_id in rank]
-        rows += [int(i) for i in np.argsort(-dense)[: self.pool_dense]]
-        rows += [int(i) for i in np.argsort(-keyword)[: self.pool_keyword] if keyword[i] > 0]
+        rows += _best(dense, self.pool_dense, ix.policy)
+        rows += [i for i in _best(keyword, self.pool_keyword, ix.policy) if keyword[i] > 0]
         rows = [i for i in dict.fromkeys(rows) if filters is None or filters.accepts(ix.units[i].chunk)]
         if not rows:
             return Candidates([], np.zeros((0, len(FEATURES))))
@@ -189,6 +202,9 @@ class UnitSelector:
         if not found.rows:
             return []
         z = self.weights.score(found.features)
+        if self.other_kind_penalty:  # the policy documents before unrelated ones (kind "other")
+            other = [self.index.units[i].chunk.kind == DocumentKind.other for i in found.rows]
+            z = z - self.other_kind_penalty * np.asarray(other, dtype=float)
         # the pairwise model's probability that a unit answers better than the best one (the best has 0.5), so
         # that select_units' keep_ratio keeps the units nearly as good as the best
         scores = 1.0 / (1.0 + np.exp(-(z - z.max())))

@@ -55,6 +55,19 @@ class Settings(BaseSettings):
     goal_area_weight: float = Field(
         1.0, ge=0, le=2, description="Weight of the ranking of chunks of the goal area a question names."
     )
+    other_kind_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Fused retrieval score of chunks of documents of kind 'other' (not the programme or an action "
+        "plan), as a share of their score: the policy documents come first when both speak to a question.",
+    )
+    other_kind_penalty: float = Field(
+        6.0,
+        ge=0,
+        description="Subtracted from the selection score (logit) of units of documents of kind 'other': they are "
+        "quoted only when the policy documents hold nothing near (see README, 'Unrelated documents').",
+    )
     reranker_path: str | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder.")
     rerank_depth: int = Field(20, ge=1, le=200)
 

@@ -13,7 +13,7 @@ from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.fusion import reciprocal_rank_fusion
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.embedders import Embedder
-from core.models import Chunk
+from core.models import Chunk, DocumentKind
 from core.settings import Settings
 from store.loaded_index import LoadedIndex
 
@@ -132,7 +132,7 @@ class HybridSearcher:
             depth = self.settings.rerank_depth
             hits = self.reranker.rerank(query, hits[:depth]) + hits[depth:]
             timings["rerank"] = (time.perf_counter() - t2) * 1000
-        top = dense[0][1] if dense else 0.0
+        top = self._policy_top(dense, filters)
         return RetrievalResult(
             hits=hits[:k], dense=dense, keyword=keyword, timings_ms=timings, top_dense_similarity=top
         )
@@ -151,7 +151,36 @@ class HybridSearcher:
             rest = [cid for cid, c in chunks.items() if c.goal_area in named and cid not in in_dense]
             rankings.append(in_dense + [cid for cid in rest if filters is None or filters.accepts(chunks[cid])])
             weights.append(self.settings.goal_area_weight)
-        return reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+        return self._policy_first(fused)
+
+    def _policy_top(self, dense: Ranking, filters: RetrievalFilters | None) -> float:
+        """The best dense similarity of a policy document's chunk (the programme, an action plan): scope is judged
+        against them, not against unrelated documents (kind "other"), unless ``other_kind_weight`` is 1 or no policy
+        document is searched (none indexed, or the filters ask for unrelated documents only). Below the ranking's
+        depth, its last similarity stands in."""
+        chunks = self.index.chunks
+        if not dense or self.settings.other_kind_weight == 1.0 or not self._searches_policy(filters):
+            return dense[0][1] if dense else 0.0
+        return next((s for cid, s in dense if cid in chunks and chunks[cid].kind != DocumentKind.other), dense[-1][1])
+
+    def _searches_policy(self, filters: RetrievalFilters | None) -> bool:
+        """Whether a policy document is indexed and within ``filters``."""
+        return any(
+            d.kind != DocumentKind.other
+            and (filters is None or (filters.kind in (None, d.kind) and filters.document_id in (None, d.id)))
+            for d in self.index.state.documents.values()
+        )
+
+    def _policy_first(self, fused: Ranking) -> Ranking:
+        """Scores of chunks of unrelated documents (kind 'other') scaled by ``other_kind_weight``."""
+        weight, chunks = self.settings.other_kind_weight, self.index.chunks
+        if weight == 1.0:
+            return fused
+        scaled = [
+            (cid, s * weight if cid in chunks and chunks[cid].kind == DocumentKind.other else s) for cid, s in fused
+        ]
+        return sorted(scaled, key=lambda kv: -kv[1])
 
     def _hits(self, ranked: Ranking, dense: Ranking, keyword: Ranking) -> list[RetrievedChunk]:
         dense_rank = {cid: (i, s) for i, (cid, s) in enumerate(dense, start=1)}

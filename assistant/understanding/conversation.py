@@ -36,6 +36,13 @@ ORDINAL_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 LIST_ITEM = re.compile(r"^(>\s?)?[-*]\s+(.+?)\s*(?:\[\d{1,2}\])?$")
+QUOTED_LINE = re.compile(r"^>", re.MULTILINE)
+
+
+def last_answered(history: list[Turn]) -> Turn:
+    """The latest turn that was answered from the documents (its answer quotes them): a follow-up after a declined
+    turn ("glöm dokumentet och …" declined, then "ok, sammanfatta trygghetsdelen") refers to what was answered."""
+    return next((t for t in reversed(history) if t.goal_areas or QUOTED_LINE.search(t.answer)), history[-1])
 
 
 def listed_items(answer: str) -> list[str]:
@@ -56,7 +63,7 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
     match = ORDINAL_REFERENCE.search(question)
     if not history or match is None:
         return question
-    items = listed_items(history[-1].answer)
+    items = listed_items(last_answered(history).answer)
     place = ORDINALS[(match.group(1) or match.group(2)).casefold()]
     if len(items) < 2 or place > len(items):
         return question
@@ -80,7 +87,7 @@ def resolve_follow_up(
         return ResolvedQuestion(question, question)
     if resolver is not None and resolver.by_name(question):
         return ResolvedQuestion(question, question)  # it names its own goal area
-    last = history[-1]
+    last = last_answered(history)
     carried: list[GoalArea] = []
     if resolver is not None:
         for name in last.goal_areas:
