@@ -93,7 +93,10 @@ class Assistant:
         embedder: Embedder | None = None,
         backend=None,
         store: IndexStore | None = None,
+        sentences: SentenceEmbeddings | None = None,
     ):
+        """``sentences``: the previous generation's passage vectors of units, to reuse (a reload embeds only what
+        changed)."""
         self.settings = settings = settings or Settings()
         self.embedder = embedder = embedder or build_embedder(settings)
         self.index = index = LoadedIndex.load(settings, embedder, store)
@@ -103,7 +106,11 @@ class Assistant:
         self.searcher = HybridSearcher(index, embedder, settings, reranker, self.resolver)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
         self.facts = StructuredFacts(model, index.chunks, self.resolver) if model and self.resolver else None
-        self.sentences = SentenceEmbeddings(embedder)
+        reuse = sentences is not None and sentences.embedder is embedder
+        self.sentences = sentences if sentences is not None and reuse else SentenceEmbeddings(embedder)
+        self.sentences.seed(
+            {c.indexed_text(): index.vectors[cid] for cid, c in index.chunks.items() if cid in index.vectors}
+        )
         sdg_lines = frozenset(ga.sdg_statement for ga in model.goal_areas) if model else frozenset()
         sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines)
         self.selector = UnitSelector(

@@ -89,14 +89,25 @@ class SentenceEmbeddings:
         self.limit = limit
         self._cache: dict[str, np.ndarray] = {}
 
+    def seed(self, vectors: dict[str, np.ndarray]) -> None:
+        """Vectors already computed for these texts (the index's stored chunk vectors), kept as if embedded."""
+        if len(self._cache) + len(vectors) <= self.limit:
+            self._cache.update(vectors)
+
     def get(self, texts: list[str]) -> np.ndarray:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        """The vectors of ``texts``. Safe to share between the generation in service and the next one being
+        warmed in another thread: a full cache is replaced, never emptied under a reader."""
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        cache = self._cache
+        found = {t: v for t in dict.fromkeys(texts) if (v := cache.get(t)) is not None}
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
         if todo:
-            if len(self._cache) + len(todo) > self.limit:
-                self._cache.clear()
+            if len(cache) + len(todo) > self.limit:
+                self._cache = cache = {}
             for text, vector in zip(todo, self.embedder.embed_passages_array(todo)):
-                self._cache[text] = vector
-        return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+                cache[text] = found[text] = vector
+        return np.vstack([found[t] for t in texts])
 
 
 def score_units(

@@ -8,6 +8,7 @@ with a small logistic regression fitted on the dev split (``evals/tune_selection
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import threading
@@ -73,15 +74,31 @@ class SentenceIndex:
         self._lock = threading.Lock()
         self._built = False
 
+    def _texts(self) -> tuple[list[Unit], list[str], list[str]]:
+        """The units, their headings and their chunks' indexed texts: what the index embeds."""
+        units = [u for c in self.chunks.values() for u in split_units(c)]
+        headings = [" > ".join(u.chunk.section_path) or u.chunk.document_title for u in units]
+        return units, headings, [u.chunk.indexed_text() for u in units]
+
+    def warm(self, lock: threading.Lock | None = None, batch: int = 32) -> None:
+        """Embed everything the index needs ``batch`` texts at a time, each batch under ``lock`` (a serving
+        process's models lock: questions on the generation in service wait for one batch at most), then build."""
+        units, headings, chunk_texts = self._texts()
+        texts = list(dict.fromkeys([u.text for u in units] + headings + chunk_texts))
+        for start in range(0, len(texts), batch):
+            with lock or contextlib.nullcontext():
+                self.embeddings.get(texts[start : start + batch])
+        with lock or contextlib.nullcontext():
+            self.ready()
+
     def _build(self) -> None:
         with self._lock:
             if self._built:
                 return
-            self.units = [u for c in self.chunks.values() for u in split_units(c)]
-            self.headings = [" > ".join(u.chunk.section_path) or u.chunk.document_title for u in self.units]
+            self.units, self.headings, chunk_texts = self._texts()
             self.unit_vectors = self.embeddings.get([u.text for u in self.units])
             self.heading_vectors = self.embeddings.get(self.headings)
-            self.chunk_vectors = self.embeddings.get([u.chunk.indexed_text() for u in self.units])
+            self.chunk_vectors = self.embeddings.get(chunk_texts)
             self.tokens = [tokenize(u.text) for u in self.units]
             self.heading_tokens = [set(tokenize(h)) for h in self.headings]
             self.bm25 = (
@@ -92,6 +109,10 @@ class SentenceIndex:
             self.vocabulary = sorted({t for tokens in self.tokens for t in tokens} | set().union(*self.heading_tokens))
             self.known = set(self.vocabulary)
             self._built = True
+
+    @property
+    def built(self) -> bool:
+        return self._built
 
     def ready(self) -> SentenceIndex:
         if not self._built:

@@ -49,11 +49,14 @@ def swefaq_pairs(folder: Path = SWEFAQ) -> list[tuple[str, str]]:
     return pairs
 
 
-def write_swefaq_documents(corpus: Path, count: int, folder: Path = SWEFAQ) -> list[str]:
-    """``count`` documents of SweFAQ question-answer sections written into the corpus and its manifest (as an
-    administrator editing files by hand would); their questions."""
+def write_swefaq_documents(
+    corpus: Path, count: int, folder: Path = SWEFAQ, per_document: int | None = None
+) -> list[str]:
+    """``count`` documents of SweFAQ question-answer sections (all pairs spread over them, or ``per_document``
+    each) written into the corpus and its manifest (as an administrator editing files by hand would); their
+    questions."""
     pairs = swefaq_pairs(folder)
-    per_doc = max(1, len(pairs) // count)
+    per_doc = max(1, len(pairs) // count) if per_document is None else per_document
     entries = load_manifest(corpus).documents
     for i in range(count):
         part = pairs[i * per_doc : (i + 1) * per_doc]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from core.embedders import Embedder
 from core.errors import IndexNotReadyError, IndexUnavailableError
@@ -22,6 +24,7 @@ class LoadedIndex:
     goal_model: GoalAreaModel | None
     chunks: dict[str, Chunk]
     store: IndexStore
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # each chunk's stored passage vector
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder, store: IndexStore | None = None) -> LoadedIndex:
@@ -43,7 +46,7 @@ class LoadedIndex:
                 f"the index was built with {state.embedder_id}, but {embedder.model_id} is configured; "
                 "run 'hallbar ingest'"
             )
-        got = store.call(collection.get, include=["documents", "metadatas"])
+        got = store.call(collection.get, include=["documents", "metadatas", "embeddings"])
         loaded = {
             cid: Chunk.from_chroma(cid, text, meta)
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
@@ -51,7 +54,9 @@ class LoadedIndex:
         ordered = [cid for d in state.documents.values() for cid in d.chunk_ids if cid in loaded]
         keyword = KeywordIndex.from_json(store.read_json(state.keyword_index_file))
         chunks = {cid: loaded[cid] for cid in ordered}
-        return cls(state, collection, keyword, store.read_goal_area_model(state), chunks, store)
+        stored = got.get("embeddings")
+        vectors = {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], [] if stored is None else stored)}
+        return cls(state, collection, keyword, store.read_goal_area_model(state), chunks, store, vectors)
 
     def programme_document(self) -> IndexedDocument | None:
         """The programme's entry in the state, or None."""

@@ -43,9 +43,10 @@ def create_app(
     it is loaded here."""
     settings = settings or Settings()
     t0 = time.perf_counter()
-    serving = ServingAssistant(settings, assistant)  # models and index load once, here; later generations on change
-    startup = round(startup_s if assistant is not None else time.perf_counter() - t0, 2)
     models_lock = threading.Lock()
+    # models and index load once, here; later generations on change
+    serving = ServingAssistant(settings, assistant, models_lock)
+    startup = round(startup_s if assistant is not None else time.perf_counter() - t0, 2)
     ctx = AppContext(
         settings,
         serving,

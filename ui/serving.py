@@ -27,8 +27,13 @@ log = logging.getLogger(__name__)
 
 
 class ServingAssistant:
-    def __init__(self, settings: Settings, assistant: Assistant | None = None):
+    def __init__(
+        self, settings: Settings, assistant: Assistant | None = None, models_lock: threading.Lock | None = None
+    ):
+        """``models_lock``: held by questions while they pass through the models; a new generation is warmed one
+        batch at a time under it."""
         self.settings = settings
+        self._models_lock = models_lock
         self._assistant = assistant
         self._error: str | None = None
         self._store = IndexStore(settings)
@@ -75,14 +80,26 @@ class ServingAssistant:
             self._error = str(exc)
             log.error("no index: %s", exc)
 
-    def _load(self) -> None:
+    def _load(self, models_lock: threading.Lock | None = None) -> None:
+        self._assistant = self._built(models_lock)
+        self._error = None
+
+    def _built(self, models_lock: threading.Lock | None = None) -> Assistant:
+        """The index as it is now, its sentence index built before it serves (reusing the vectors of the
+        generation in service, so only changed text is embedded): the first question after a switch does not
+        wait for it."""
         if self._embedder is None:
             self._embedder = build_embedder(self.settings)
         old = self._assistant
-        self._assistant = Assistant(
-            self.settings, embedder=self._embedder, backend=old.backend if old else None, store=self._store
+        assistant = Assistant(
+            self.settings,
+            embedder=self._embedder,
+            backend=old.backend if old else None,
+            store=self._store,
+            sentences=old.sentences if old else None,
         )
-        self._error = None
+        assistant.selector.index.warm(models_lock)
+        return assistant
 
     @property
     def embedder(self):
@@ -90,9 +107,17 @@ class ServingAssistant:
         return self._embedder
 
     def reload_if_possible(self) -> None:
-        """After a document operation switched the index: serve the new generation (a missing index is logged)."""
+        """After a document operation switched the index: serve the new generation (a missing index is logged).
+        It is built and warmed outside this object's lock, so questions go on with the current one meanwhile."""
+        try:
+            fresh = self._built(self._models_lock)
+        except IndexNotReadyError as exc:
+            with self._lock:
+                self._error = str(exc)
+            log.error("no index: %s", exc)
+            return
         with self._lock:
-            self._try_load()
+            self._assistant, self._error = fresh, None
             self._checked_at = time.monotonic()
 
     def reload(self) -> Assistant:

@@ -86,3 +86,34 @@ def test_a_yes_no_question_answered_by_its_best_quote_starts_with_yes(selector):
     assert direct_line("Vad säger programmet om uppföljning?", units, "sv") is None  # not a yes-or-no question
     negated = [Unit(units[best].chunk, "Handlingsplanen följs inte upp årligen.", 0, 1, 0.5)]  # invented sentence
     assert direct_line(question, negated, "sv") is None  # a negated quote never gives "yes"
+
+
+class CountingBagOfWords(BagOfWordsEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return super()._passages(texts)
+
+
+def test_a_warmed_index_reuses_seeded_and_shared_vectors_and_embeds_batch_by_batch_under_the_lock():
+    import threading
+
+    chunks = chunks_by_id()
+    embedder = CountingBagOfWords()
+    shared = SentenceEmbeddings(embedder)
+    shared.seed({c.indexed_text(): embedder.embed_passages_array([c.indexed_text()])[0] for c in chunks.values()})
+    seeded = len(embedder.embedded)
+    lock = threading.Lock()
+    batches: list[bool] = []
+    original = embedder._passages
+    embedder._passages = lambda texts: (batches.append(lock.locked()), original(texts))[1]
+    first = SentenceIndex(chunks, shared)
+    first.warm(lock, batch=8)
+    assert first.built and batches and all(batches)  # each batch embedded while holding the lock
+    assert not set(embedder.embedded[seeded:]) & {c.indexed_text() for c in chunks.values()}  # seeded: not again
+    before = len(embedder.embedded)
+    SentenceIndex(chunks, shared).warm()  # the next generation of the same text embeds nothing
+    assert len(embedder.embedded) == before
