@@ -94,6 +94,13 @@ class StructuredFacts:
     def _statement_unit(self, ga: GoalArea) -> Unit | None:
         return next((u for u in self.units if ga.sdg_statement in u.text and u.chunk.goal_area == ga.name), None)
 
+    def _count_unit(self, count: int) -> Unit | None:
+        """The shortest sentence that states how many of the global goals the programme includes ("… innefattar
+        elva av de sjutton globala målen."): the count, in words or digits, and "globala mål"."""
+        said = re.compile(rf"\b({count_word(count, 'sv')}|{count})\b.*\bglobala mål", re.IGNORECASE | re.DOTALL)
+        found = [u for u in self.units if said.search(u.text)]
+        return min(found, key=lambda u: len(u.text)) if found else None
+
     def _unit_naming(self, names: list[str]) -> Unit | None:
         """The shortest list (with its lead-in) that names all of ``names``."""
         keys = [normalise_name(n) for n in names]
@@ -196,7 +203,10 @@ class StructuredFacts:
             )
         for ga in areas:
             lines.append(message("fact_goal_area_sdgs", language, name=ga.name, sdgs=self._names(ga.sdgs, language)))
-        return self._finish("sdgs_of_goal_area", lines, [self._statement_unit(ga) for ga in areas], areas, language)
+        units = [self._statement_unit(ga) for ga in areas]
+        if together and len(areas) > 1 and {ga.name for ga in areas} == {ga.name for ga in self.model.goal_areas}:
+            units.insert(0, self._count_unit(len(self.model.covered_sdgs)))
+        return self._finish("sdgs_of_goal_area", lines, units, areas, language)
 
     def _membership(self, numbers: list[int], areas: list[GoalArea], language: str) -> FactAnswer:
         lines = []
@@ -289,7 +299,7 @@ class StructuredFacts:
         if shared:
             count = count_word(len(self.model.goal_areas), language)
             lines.append(message("fact_shared_by_all", language, sdgs=", ".join(map(str, shared)), count=count))
-        units = [self._statement_unit(ga) for ga in self.model.goal_areas]
+        units = [self._count_unit(len(covered))] + [self._statement_unit(ga) for ga in self.model.goal_areas]
         return self._finish("count_sdgs", lines, units, self.model.goal_areas, language)
 
     def _list_goal_areas(self, language: str, mains: list[MainArea]) -> FactAnswer:

@@ -36,6 +36,16 @@ def test_how_many_sdgs_counts_the_covered_ones(facts):
     fact = facts.answer("Hur många globala mål omfattar programmet?", "sv")
     assert fact is not None and fact.intent == "count_sdgs"
     assert fact.text.startswith("Programmet omfattar 11 av de 17 globala målen")
+    # the programme's own sentence that states the count is quoted first
+    assert fact.citations[0].quote == "Programmet för social hållbarhet innefattar elva av de sjutton globala målen."
+
+
+def test_the_sdgs_of_all_six_areas_together_quote_the_count_too(facts):
+    model = facts.model
+    together = facts.sdgs_of(list(model.goal_areas), "sv", together=True)
+    assert "elva av de sjutton globala målen" in together.citations[0].quote
+    two = facts.sdgs_of(list(model.goal_areas[:2]), "sv", together=True)
+    assert all("sjutton" not in c.quote for c in two.citations)
 
 
 def test_an_sdg_outside_the_programme_is_said_to_be_outside(facts):
