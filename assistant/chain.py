@@ -129,7 +129,7 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers)
-        self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver, self.sentences)
+        self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes)
         self.chain = self._build_chain()
 
     def _build_chain(self):
@@ -272,6 +272,12 @@ class Assistant:
                     citations=fact.citations,
                 )
         return None
+
+    def _score_quotes(self, question: str, quotes: list[str]) -> list[float | None]:
+        """The selector's score of each quote as an answer to ``question`` (for the quote and shorter operations)."""
+        vector = self.embedder.embed_queries_array([question])[0]
+        hits = self.retrieve(question, detect_language(question)).hits
+        return self.selector.score_texts(question, vector, hits, quotes)
 
     def _quote_about(self, state: QuestionState, topic: str) -> Answer | None:
         vector = self.embedder.embed_queries_array([topic])[0]

@@ -8,6 +8,7 @@ again, verbatim, in the index and cited."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.compose import SentenceEmbeddings, lead_and_quote
 from assistant.facts import FactAnswer, StructuredFacts
@@ -71,23 +72,30 @@ class FollowUpOperations:
         facts: StructuredFacts | None,
         resolver: GoalAreaResolver | None,
         embeddings: SentenceEmbeddings | None = None,
+        ranker: Callable[[str, list[str]], list[float | None]] | None = None,
     ):
+        """``ranker``: the sentence selector's score of each quote as an answer to a question (None for a text
+        it does not hold); without it, quotes are ranked by closeness in meaning to the previous question."""
         self.chunks = chunks
         self.facts = facts
         self.resolver = resolver
         self.embeddings = embeddings
+        self.ranker = ranker
         self.statements = {ga.sdg_statement for ga in resolver.model.goal_areas} if resolver else set()
 
     def _best_first(self, quotes: list[str], last: Turn) -> list[str]:
-        """The previous answer's quotes, those from the goal areas it concerned first, then those closest in meaning
-        to the previous question; a line that only lists SDG numbers comes last (the answer names them anyway)."""
-
-        def of_its_area(quote: str) -> bool:
-            chunk = self._chunk_holding(quote)
-            return chunk is not None and chunk.goal_area in last.goal_areas
-
+        """The previous answer's quotes, those the sentence selector scores best as answers to the previous question
+        first (the quote that answered it), then the rest by closeness in meaning; a line that only lists SDG
+        numbers comes last (the answer names them anyway). Dev: ranking the goal area's quotes first, as before,
+        made no difference once the selector ranks them (pass 0.800 either way)."""
         closeness = dict(zip(quotes, self._closeness(quotes, last.question)))
-        return sorted(quotes, key=lambda q: (q in self.statements, not of_its_area(q), -closeness[q]))
+        scores = dict(zip(quotes, self.ranker(last.question, quotes) if self.ranker else [None] * len(quotes)))
+
+        def key(q: str) -> tuple:
+            score = scores[q]
+            return (q in self.statements, score is None, -(closeness[q] if score is None else score))
+
+        return sorted(quotes, key=key)
 
     def _closeness(self, quotes: list[str], question: str) -> list[float]:
         if self.embeddings is None or not quotes:

@@ -105,6 +105,9 @@ class SentenceIndex:
                 BM25Okapi([t + list(h) for t, h in zip(self.tokens, self.heading_tokens)]) if self.units else None
             )
             self.policy = np.asarray([u.chunk.kind != DocumentKind.other for u in self.units], dtype=bool)
+            self.row_of_text = {}
+            for i, u in enumerate(self.units):
+                self.row_of_text.setdefault(u.text, i)
             self.position = {(u.chunk.chunk_id, u.position): i for i, u in enumerate(self.units)}
             self.vocabulary = sorted({t for tokens in self.tokens for t in tokens} | set().union(*self.heading_tokens))
             self.known = set(self.vocabulary)
@@ -163,10 +166,15 @@ class UnitSelector:
         self.other_kind_penalty = other_kind_penalty
 
     def candidates(
-        self, question: str, vector: np.ndarray, hits: list[RetrievedChunk], filters: RetrievalFilters | None = None
+        self,
+        question: str,
+        vector: np.ndarray,
+        hits: list[RetrievedChunk],
+        filters: RetrievalFilters | None = None,
+        include: tuple[int, ...] = (),
     ) -> Candidates:
         """The units of the best retrieved chunks, and the corpus's best units by meaning and by keywords (within
-        ``filters`` when given)."""
+        ``filters`` when given); ``include``: units (rows) to describe as well."""
         ix = self.index.ready()
         if not ix.units:
             return Candidates([], np.zeros((0, len(FEATURES))))
@@ -176,7 +184,7 @@ class UnitSelector:
         rank = {h.chunk.chunk_id: r for r, h in enumerate(hits[: self.pool_chunks], start=1)}
         rows = [i for i, u in enumerate(ix.units) if u.chunk.chunk_id in rank]
         rows += _best(dense, self.pool_dense, ix.policy)
-        rows += [i for i in _best(keyword, self.pool_keyword, ix.policy) if keyword[i] > 0]
+        rows += [i for i in _best(keyword, self.pool_keyword, ix.policy) if keyword[i] > 0] + list(include)
         rows = [i for i in dict.fromkeys(rows) if filters is None or filters.accepts(ix.units[i].chunk)]
         if not rows:
             return Candidates([], np.zeros((0, len(FEATURES))))
@@ -214,6 +222,17 @@ class UnitSelector:
                 1.0 if unit.text in ix.sdg_lines else 0.0,
             )
         return out
+
+    def score_texts(
+        self, question: str, vector: np.ndarray, hits: list[RetrievedChunk], texts: list[str]
+    ) -> list[float | None]:
+        """The fitted score of each of ``texts`` as an answer to ``question`` (None for a text that is not a unit
+        of the index), among the question's candidates as at answer time."""
+        ix = self.index.ready()
+        wanted = [ix.row_of_text.get(t) for t in texts]
+        found = self.candidates(question, vector, hits, include=tuple(r for r in wanted if r is not None))
+        score = dict(zip(found.rows, self.weights.score(found.features).tolist())) if found.rows else {}
+        return [score.get(r) if r is not None else None for r in wanted]
 
     def scored(
         self, question: str, vector: np.ndarray, hits: list[RetrievedChunk], filters: RetrievalFilters | None = None

@@ -144,3 +144,20 @@ def test_an_operation_after_a_declined_turn_works_on_the_answer_before_it(corpus
     shorter = corpus_assistant.ask("ok, sammanfatta trygghetsdelen i en mening då", history=history)
     assert not shorter.refused and len(shorter.citations) == 1
     assert shorter.citations[0].quote in first.answer and shorter.goal_areas[0].name == SAFETY
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [("hur följs programmet upp?", "följs årligen upp"), ("vad betyder tillit i programmet", "tre principer")],
+)
+def test_a_quote_request_gives_the_quote_that_answered_the_previous_question(corpus_assistant, first, expected):
+    answer = corpus_assistant.ask(first)
+    assert len(answer.citations) > 1  # several quotes to choose from
+    history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
+    quoted = corpus_assistant.ask("kan jag få citatet?", history=history)
+    assert len(quoted.citations) == 1 and expected in quoted.citations[0].quote
+    ranker, corpus_assistant.followups.ranker = corpus_assistant.followups.ranker, None
+    try:  # by closeness in meaning alone, another of the quotes comes first
+        assert expected not in corpus_assistant.ask("kan jag få citatet?", history=history).citations[0].quote
+    finally:
+        corpus_assistant.followups.ranker = ranker
