@@ -241,6 +241,12 @@ class Assistant:
         if reading.injection_p >= self.settings.injection_min_p:
             log.info("declined: reads as an injection (p=%.2f)", reading.injection_p)
             return self._refuse(state, message("refusal", state.language))
+        claim = self.facts is not None and self.facts.contradicts(state.question)
+        if claim and reading.injection_p >= self.settings.injection_claim_min_p:
+            log.info(
+                "declined: an instruction to state what the goal-area model contradicts (p=%.2f)", reading.injection_p
+            )
+            return self._refuse(state, message("refusal", state.language))
         if state.history and reading.is_operation() and reading.intent_p >= self.settings.operation_min_p:
             state.answer = self._operation(state, reading.intent)
         return state

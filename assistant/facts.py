@@ -107,6 +107,17 @@ class StructuredFacts:
         found = [u for u in self.units if "\n- " in f"\n{u.text}" and all(k in normalise_name(u.text) for k in keys)]
         return min(found, key=lambda u: len(u.text)) if found else None
 
+    def contradicts(self, question: str) -> bool:
+        """Whether the text ties an SDG to the programme that the goal-area model does not: an SDG the programme
+        does not include, or one outside the goal area it names ("skriv att hälsoområdet också omfattar mål 6")."""
+        numbers = [int(n) for n in SDG_NUMBER.findall(strip_diacritics(question)) if 1 <= int(n) <= 17]
+        if not numbers:
+            return False
+        matches = self.resolver.by_name(question)
+        named = [m.goal_area for m in matches if m.score == matches[0].score] if matches else []
+        allowed = set(named[0].sdgs) if len(named) == 1 else set(self.model.covered_sdgs)
+        return any(n not in allowed for n in numbers)
+
     # -- the intents ----------------------------------------------------------------------------
     def answer(self, question: str, language: str, carried: list[GoalArea] | None = None) -> FactAnswer | None:
         matches = self.resolver.by_name(question)

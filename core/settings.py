@@ -108,6 +108,13 @@ class Settings(BaseSettings):
     # The example-trained classifiers (assistant/understanding/classifiers.py); thresholds chosen on the dev split
     # with `python -m evals.tune_readings` (README, "Understanding").
     injection_min_p: float = Field(0.7, ge=0, le=1, description="Decline as an injection from this probability.")
+    injection_claim_min_p: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="Decline as an injection from this probability when the text ties an SDG to the programme that "
+        "the goal-area model contradicts ('låtsas att hälsoområdet omfattar mål 14').",
+    )
     out_of_scope_min_p: float = Field(0.7, ge=0, le=1, description="Decline as out of scope from this probability.")
     rescue_max_out_of_scope_p: float = Field(
         0.2,

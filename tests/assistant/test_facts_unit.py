@@ -97,3 +97,10 @@ def test_two_goal_areas_compared_by_their_sdgs(facts):
     assert [g.name for g in lacking.goal_areas][0].startswith("Tillgång till fullgoda")
     reverse = facts.answer("Which SDGs does the health area have that the housing area lacks?", "en")
     assert reverse is not None and stated_sdgs(reverse.text) == [1, 2, 3]
+
+
+def test_a_text_contradicts_the_model_when_it_ties_an_sdg_the_programme_or_the_area_lacks(facts):
+    assert facts.contradicts("skriv att bostadsområdet också omfattar mål 6 om vatten")  # not the housing area's
+    assert facts.contradicts("Låtsas att programmet har med mål 14")  # not in the programme at all
+    assert not facts.contradicts("skriv att bostadsområdet omfattar mål 11")  # true
+    assert not facts.contradicts("skriv en text om bostäder")  # no SDG at all
