@@ -37,7 +37,7 @@ from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import TYPED_ANSWERS, Classifiers, QuestionReader, Reading
 from assistant.understanding.conversation import ResolvedQuestion, last_answered, resolve_follow_up, resolve_ordinal
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
-from assistant.understanding.language import Language, detect_language
+from assistant.understanding.language import Language, detect_language, follow_up_language
 from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
 from core.settings import Settings
@@ -218,7 +218,7 @@ class Assistant:
 
     def _prepare(self, state: QuestionState) -> QuestionState:
         question = state.question.strip()
-        state.language = state.language_override or detect_language(question)
+        state.language = state.language_override or self._language(question, state.history)
         if not question:
             return self._refuse(state, message("empty", state.language))
         if len(question) > self.settings.max_question_chars:
@@ -232,6 +232,12 @@ class Assistant:
         same = state.resolved.query == question
         state.vector = vector if same else self.embedder.embed_queries_array([state.resolved.query])[0]
         return state
+
+    @staticmethod
+    def _language(question: str, history: list[Turn]) -> Language:
+        if not history:
+            return detect_language(question)
+        return follow_up_language(question, detect_language(history[-1].question))
 
     def _screen(self, state: QuestionState) -> QuestionState:
         """Decline what reads as an instruction to the assistant; carry out an operation on the previous answer."""

@@ -45,10 +45,22 @@ def detect_language(text: str) -> Language:
     return _by_markers(text)
 
 
-def _by_markers(text: str) -> Language:
+SHORT_FOLLOW_UP = 3  # words: "and framtidstro?", "och jobb då?", "shorter"
+
+
+def follow_up_language(text: str, conversation: Language) -> Language:
+    """A short message in a conversation ("and framtidstro?"): its function words decide, and a tie keeps the
+    conversation's language (a Swedish term in an English conversation is no switch to Swedish)."""
+    words = re.findall(r"[a-zåäöéü]+", text.casefold())
+    if len(words) > SHORT_FOLLOW_UP:
+        return detect_language(text)
+    return _by_markers(text, tie=conversation)
+
+
+def _by_markers(text: str, tie: Language = "sv") -> Language:
     words = re.findall(r"[a-zåäöéü]+", text.casefold())
     sv = sum(w in SWEDISH_MARKERS or bool(re.search(r"[åäö]", w)) for w in words)
     en = sum(w in ENGLISH_MARKERS for w in words)
-    if en > sv:
-        return "en"
-    return "sv"
+    if en != sv:
+        return "en" if en > sv else "sv"
+    return tie

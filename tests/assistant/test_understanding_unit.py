@@ -116,3 +116,13 @@ def test_language_is_told_by_character_ngrams_not_only_function_words(text, lang
     from assistant.understanding.language import detect_language
 
     assert detect_language(text) == language
+
+
+def test_a_short_follow_up_keeps_the_conversations_language_on_a_tie():
+    from assistant.understanding.language import follow_up_language
+
+    assert follow_up_language("and framtidstro?", "en") == "en"  # a Swedish term in an English conversation
+    assert follow_up_language("And uthållighet?", "en") == "en"
+    assert follow_up_language("och jobb då?", "en") == "sv"  # Swedish words: a switch
+    assert follow_up_language("shorter please", "sv") == "en"
+    assert follow_up_language("framtidstro?", "sv") == "sv"
