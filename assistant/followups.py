@@ -138,7 +138,9 @@ class FollowUpOperations:
         model = self.resolver.model
         areas = [ga for name in last.goal_areas if (ga := model.goal_area(name)) is not None]
         if not areas:
-            areas = [m.goal_area for m in self.resolver.by_name(f"{last.question} {last.answer}")][:1]
+            areas = [m.goal_area for m in self.resolver.by_name(last.question)][:1]
+        if not areas:  # the answer concerned the programme as a whole (its words may name an area in passing)
+            return self.facts.sdgs_of(list(model.goal_areas), language, together=True)
         # several areas: the goals they cover together first, unless the areas were ranked (a relate answer: its
         # first area is the one meant)
         ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))

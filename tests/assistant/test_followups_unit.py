@@ -37,3 +37,23 @@ def test_shorter_keeps_the_direct_answer_only_when_the_kept_quote_states_its_num
     assert supported_lead(answer, "Området omfattar mål 5, 10 och 17 i Agenda 2030") is None  # 11 unsupported
     assert supported_lead("**Målområde:** Trygghet\n\n> text [1]", "text") is None  # a header, not a statement
     assert supported_lead("**Ja** – det står i programmet [1].", "text") is None  # markers of the old numbering
+
+
+def test_which_goals_after_an_answer_about_the_programme_as_a_whole_gives_all_its_goals():
+    from assistant.facts import StructuredFacts
+    from assistant.followups import FollowUpOperations
+    from assistant.models import Turn
+    from assistant.understanding.goal_areas import GoalAreaResolver
+    from tests.fixtures.small import BagOfWordsEmbedder, chunks_by_id
+
+    model, _ = programme()
+    resolver = GoalAreaResolver(model, BagOfWordsEmbedder())
+    ops = FollowUpOperations(chunks_by_id(), StructuredFacts(model, chunks_by_id(), resolver), resolver)
+    # no goal area, and words in the answer that name one in passing ("arbete") must not pick it
+    last = Turn(question="Hur följs programmet upp?", answer="> Handlingsplanen följs upp i arbete och möten. [1]")
+    fact = ops.which_goals("vilka globala mål hör till det?", last, "sv")
+    assert fact is not None and len(fact.goal_areas) == len(model.goal_areas)
+    assert "elva av de sjutton globala målen" in fact.citations[0].quote
+    housing = Turn(question="Vad säger programmet om bostäder?", answer="> … [1]")
+    named = ops.which_goals("vilka mål hör till det?", housing, "sv")
+    assert named is not None and [g.sdgs for g in named.goal_areas] == [[5, 10, 11, 17]]
