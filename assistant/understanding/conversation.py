@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant.models import Turn
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import GoalArea
+from core.text import tokenize
 
 FOLLOW_UP_CUE = re.compile(
     r"^\s*(och|men|samt|också|än|då|and|but|also|what about|how about|hur är det med|vad gäller)\b"
@@ -88,6 +89,12 @@ def resolve_follow_up(
     if resolver is not None and resolver.by_name(question):
         return ResolvedQuestion(question, question)  # it names its own goal area
     last = last_answered(history)
+    if force and tokenize(FOLLOW_UP_CUE.sub(" ", question)):
+        # "och diskriminering då?" (read as "what about X?"): a topic of its own, asked the way the previous question
+        # asked (its words give the form), without the previous goal areas. Dev: carrying them, pass 0.805 and
+        # conversation turns 0.768; the topic alone 0.807 / 0.783 with one more false refusal, as with the previous
+        # question's function words only; with the previous question's words 0.807 / 0.783.
+        return ResolvedQuestion(question, f"{question} {last.question}", [], True)
     carried: list[GoalArea] = []
     if resolver is not None:
         for name in last.goal_areas:

@@ -126,3 +126,12 @@ def test_a_short_follow_up_keeps_the_conversations_language_on_a_tie():
     assert follow_up_language("och jobb då?", "en") == "sv"  # Swedish words: a switch
     assert follow_up_language("shorter please", "sv") == "en"
     assert follow_up_language("framtidstro?", "sv") == "sv"
+
+
+def test_what_about_a_topic_of_its_own_asks_it_the_previous_way_without_the_previous_area(resolver):
+    history = [Turn(question="Vad säger programmet om segregation?", answer="> … [1]", goal_areas=[HOUSING])]
+    own = resolve_follow_up("och diskriminering då?", history, resolver, force=True)
+    assert own.is_follow_up and own.carried == []
+    assert own.query == "och diskriminering då? Vad säger programmet om segregation?"
+    pointing = resolve_follow_up("och det då?", history, resolver, force=True)  # no topic of its own: carried
+    assert [g.name for g in pointing.carried] == [HOUSING]
