@@ -12,6 +12,7 @@ import contextlib
 import json
 import math
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
@@ -28,10 +29,10 @@ from store.keyword_index import closest_terms
 FEATURES = (
     "dense",  # cosine similarity of question and unit
     "dense_gap",  # how far below the best candidate's similarity
-    "lexical",  # share of the question's words in the unit
+    "lexical",  # share of the question's words in the unit, each weighted by its rarity among the units (IDF)
     "keyword",  # the unit's BM25 score over units, relative to the best candidate's
     "chunk_rank",  # 1 / rank of the unit's chunk in retrieval (0 when not retrieved)
-    "heading_lexical",  # share of the question's words in the unit's headings
+    "heading_lexical",  # the same share in the unit's headings
     "heading_dense",  # cosine similarity of question and the unit's section heading
     "chunk_dense",  # cosine similarity of question and the unit's whole chunk (with its headings)
     "length",  # log of the unit's length
@@ -109,6 +110,10 @@ class SentenceIndex:
             for i, u in enumerate(self.units):
                 self.row_of_text.setdefault(u.text, i)
             self.position = {(u.chunk.chunk_id, u.position): i for i, u in enumerate(self.units)}
+            frequency = Counter(t for tokens in self.tokens for t in set(tokens))
+            n = len(self.units)
+            self.idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in frequency.items()}
+            self.idf[""] = math.log((n + 1) / 0.5)  # a word no unit has: as rare as can be
             self.vocabulary = sorted({t for tokens in self.tokens for t in tokens} | set().union(*self.heading_tokens))
             self.known = set(self.vocabulary)
             self._built = True
@@ -123,9 +128,16 @@ class SentenceIndex:
         return self
 
 
-def _share(question_tokens: set[str], tokens: set[str]) -> float:
-    """Share of the question's words found among ``tokens``."""
-    return shared_token_count(question_tokens, tokens) / len(question_tokens) if question_tokens else 0.0
+def _share(question_tokens: set[str], tokens: set[str], idf: dict[str, float] | None = None) -> float:
+    """Share of the question's words found among ``tokens``, each word weighted by its rarity among the units
+    (``idf``): "programmet", in nearly every unit, counts little; "tillit" much."""
+    if not question_tokens:
+        return 0.0
+    if idf is None:
+        return shared_token_count(question_tokens, tokens) / len(question_tokens)
+    weight = {t: idf.get(t, idf.get("", 1.0)) for t in question_tokens}
+    found = sum(w for t, w in weight.items() if shared_token_count({t}, tokens))
+    return found / sum(weight.values())
 
 
 def _best(scores: np.ndarray, n: int, policy: np.ndarray) -> list[int]:
@@ -210,10 +222,10 @@ class UnitSelector:
             out[j] = (
                 float(dense[i]),
                 float(dense[i]) - best_dense,
-                _share(q_tokens, set(ix.tokens[i])),
+                _share(q_tokens, set(ix.tokens[i]), ix.idf),
                 float(keyword[i]) / best_keyword,
                 1.0 / rank[unit.chunk.chunk_id] if unit.chunk.chunk_id in rank else 0.0,
-                _share(q_tokens, ix.heading_tokens[i]),
+                _share(q_tokens, ix.heading_tokens[i], ix.idf),
                 float(heading_dense[j]),
                 float(chunk_dense[j]),
                 math.log(max(len(unit.text), 1)) / 6.0,

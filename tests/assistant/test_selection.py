@@ -117,3 +117,12 @@ def test_a_warmed_index_reuses_seeded_and_shared_vectors_and_embeds_batch_by_bat
     before = len(embedder.embedded)
     SentenceIndex(chunks, shared).warm()  # the next generation of the same text embeds nothing
     assert len(embedder.embedded) == before
+
+
+def test_the_question_words_share_weights_each_word_by_its_rarity():
+    from assistant.selection import _share
+
+    idf = {"program": 0.1, "tillit": 3.0}
+    assert _share({"program", "tillit"}, {"program"}, idf) < 0.1  # a word in nearly every unit counts little
+    assert _share({"program", "tillit"}, {"tillit"}, idf) > 0.9
+    assert _share({"program", "tillit"}, {"program"}) == 0.5  # unweighted: each word alike
