@@ -34,7 +34,14 @@ from assistant.retrieval.retrievers import HybridRetriever
 from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
-from assistant.understanding.classifiers import TYPED_ANSWERS, Classifiers, QuestionReader, Reading
+from assistant.understanding.classifiers import (
+    TYPED_ANSWERS,
+    Classifiers,
+    ExampleVectors,
+    QuestionReader,
+    Reading,
+    load_examples,
+)
 from assistant.understanding.conversation import ResolvedQuestion, last_answered, resolve_follow_up, resolve_ordinal
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.language import Language, detect_language, follow_up_language
@@ -86,6 +93,9 @@ def _stage(name: str, fn):
     return RunnableLambda(timed, name=name)
 
 
+HUB_TASKS = ("scope", "intent", "answer_type")  # their example texts are typical questions, for units' hubness
+
+
 class Assistant:
     def __init__(
         self,
@@ -112,7 +122,10 @@ class Assistant:
             {c.indexed_text(): index.vectors[cid] for cid, c in index.chunks.items() if cid in index.vectors}
         )
         sdg_lines = frozenset(ga.sdg_statement for ga in model.goal_areas) if model else frozenset()
-        sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines)
+        typical = ExampleVectors(embedder, settings.cache_dir).get(
+            [e.text for task in HUB_TASKS for e in load_examples(task)]
+        )
+        sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines, questions=typical)
         self.selector = UnitSelector(
             sentence_index, SelectionWeights.packaged(), other_kind_penalty=settings.other_kind_penalty
         )

@@ -39,7 +39,10 @@ FEATURES = (
     "is_list",  # a list with its lead-in
     "first",  # the first unit of its chunk
     "sdg_line",  # the line that lists a goal area's SDGs (the answer's header names them already)
+    "hubness",  # how close the unit is to questions in general: the mean of its 50 best similarities to the
+    # example questions (a unit near every question, "Programmet utgår från …", is no answer to any one)
 )
+HUB_NEIGHBOURS = 50
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,17 @@ class SentenceIndex:
     Built on first use (a few seconds for the programme), then kept."""
 
     def __init__(
-        self, chunks: dict[str, Chunk], embeddings: SentenceEmbeddings, sdg_lines: frozenset[str] = frozenset()
+        self,
+        chunks: dict[str, Chunk],
+        embeddings: SentenceEmbeddings,
+        sdg_lines: frozenset[str] = frozenset(),
+        questions: np.ndarray | None = None,
     ):
+        """``questions``: query vectors of typical questions (the classifiers' examples), for each unit's hubness."""
         self.chunks = chunks
         self.embeddings = embeddings
         self.sdg_lines = sdg_lines
+        self.questions = questions
         self._lock = threading.Lock()
         self._built = False
 
@@ -100,6 +109,7 @@ class SentenceIndex:
             self.unit_vectors = self.embeddings.get([u.text for u in self.units])
             self.heading_vectors = self.embeddings.get(self.headings)
             self.chunk_vectors = self.embeddings.get(chunk_texts)
+            self.hubness = _hubness(self.unit_vectors, self.questions)
             self.tokens = [tokenize(u.text) for u in self.units]
             self.heading_tokens = [set(tokenize(h)) for h in self.headings]
             self.bm25 = (
@@ -126,6 +136,15 @@ class SentenceIndex:
         if not self._built:
             self._build()
         return self
+
+
+def _hubness(units: np.ndarray, questions: np.ndarray | None) -> np.ndarray:
+    """Each unit's mean similarity to its ``HUB_NEIGHBOURS`` closest typical questions (0 without them)."""
+    if questions is None or not len(questions) or not len(units):
+        return np.zeros(len(units))
+    similarities = units @ np.asarray(questions, dtype=np.float32).T
+    k = min(HUB_NEIGHBOURS, similarities.shape[1])
+    return np.sort(similarities, axis=1)[:, -k:].mean(axis=1).astype(np.float64)
 
 
 def _share(question_tokens: set[str], tokens: set[str], idf: dict[str, float] | None = None) -> float:
@@ -232,6 +251,7 @@ class UnitSelector:
                 1.0 if "\n- " in unit.text or unit.text.startswith("- ") else 0.0,
                 1.0 if unit.position == 0 else 0.0,
                 1.0 if unit.text in ix.sdg_lines else 0.0,
+                float(ix.hubness[i]),
             )
         return out
 

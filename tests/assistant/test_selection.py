@@ -126,3 +126,13 @@ def test_the_question_words_share_weights_each_word_by_its_rarity():
     assert _share({"program", "tillit"}, {"program"}, idf) < 0.1  # a word in nearly every unit counts little
     assert _share({"program", "tillit"}, {"tillit"}, idf) > 0.9
     assert _share({"program", "tillit"}, {"program"}) == 0.5  # unweighted: each word alike
+
+
+def test_hubness_is_a_units_mean_similarity_to_its_closest_typical_questions():
+    from assistant.selection import _hubness
+
+    units = np.asarray([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    questions = np.asarray([[1.0, 0.0]] * 3 + [[0.6, 0.8]], dtype=np.float32)  # most questions lie near unit 0
+    hub = _hubness(units, questions)
+    assert hub[0] > hub[1] and hub[0] == pytest.approx(0.9)  # (1 + 1 + 1 + 0.6) / 4
+    assert not _hubness(units, None).any()  # without typical questions, no unit is a hub

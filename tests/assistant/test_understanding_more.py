@@ -179,3 +179,24 @@ def test_an_instruction_to_tie_a_wrong_sdg_to_the_programme_is_declined(corpus_a
         assert not corpus_assistant.ask(wrapped).refused
     finally:
         corpus_assistant.settings = settings
+
+
+def test_units_near_every_question_are_ranked_down_by_their_hubness(corpus_assistant):
+    import dataclasses
+
+    from assistant.selection import FEATURES
+
+    ix = corpus_assistant.selector.index.ready()
+    hub = dict(zip((u.text for u in ix.units), ix.hubness))
+    generic = next(t for t in hub if t.startswith("Programmet är framtaget i en bred dialog"))
+    housing = next(t for t in hub if t.startswith("Västerås stad ska planera för en variation av hustyper"))
+    assert hub[generic] > hub[housing]
+    question = "What does the programme say about housing?"
+    assert any("hustyper" in c.quote for c in corpus_assistant.ask(question).citations)
+    weights = corpus_assistant.selector.weights
+    off = tuple(0.0 if f == "hubness" else c for f, c in zip(FEATURES, weights.coefficients))
+    corpus_assistant.selector.weights = dataclasses.replace(weights, coefficients=off)
+    try:  # without it, generic passages push the housing one out
+        assert not any("hustyper" in c.quote for c in corpus_assistant.ask(question).citations)
+    finally:
+        corpus_assistant.selector.weights = weights
