@@ -116,8 +116,9 @@ class Assistant:
         self.searcher = HybridSearcher(index, embedder, settings, reranker, self.resolver)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
         self.facts = StructuredFacts(model, index.chunks, self.resolver) if model and self.resolver else None
-        reuse = sentences is not None and sentences.embedder is embedder
-        self.sentences = sentences if sentences is not None and reuse else SentenceEmbeddings(embedder)
+        if sentences is None or sentences.embedder is not embedder:
+            sentences = SentenceEmbeddings(embedder)
+        self.sentences = sentences
         self.sentences.seed(
             {c.indexed_text(): index.vectors[cid] for cid, c in index.chunks.items() if cid in index.vectors}
         )

@@ -80,8 +80,8 @@ class ServingAssistant:
             self._error = str(exc)
             log.error("no index: %s", exc)
 
-    def _load(self, models_lock: threading.Lock | None = None) -> None:
-        self._assistant = self._built(models_lock)
+    def _load(self) -> None:
+        self._assistant = self._built()
         self._error = None
 
     def _built(self, models_lock: threading.Lock | None = None) -> Assistant:
