@@ -60,6 +60,16 @@ def count_word(n: int, language: str) -> str:
     return words[n] if 0 <= n < len(words) else str(n)
 
 
+def sdg_numbers(text: str) -> list[int]:
+    """The SDG numbers a text names ("mål 14", "SDG 6"), matched without diacritics."""
+    return [int(n) for n in SDG_NUMBER.findall(strip_diacritics(text)) if 1 <= int(n) <= 17]
+
+
+def _top_named(matches: list[GoalAreaMatch]) -> list[GoalArea]:
+    """The goal areas a text names best (all that tie for the highest score)."""
+    return [m.goal_area for m in matches if m.score == matches[0].score] if matches else []
+
+
 def _listed(parts: list[str], language: str) -> str:
     """'a, b och c' ('a, b and c')."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {message('and', language)} " + parts[-1]
@@ -110,11 +120,10 @@ class StructuredFacts:
     def contradicts(self, question: str) -> bool:
         """Whether the text ties an SDG to the programme that the goal-area model does not: an SDG the programme
         does not include, or one outside the goal area it names ("skriv att hälsoområdet också omfattar mål 6")."""
-        numbers = [int(n) for n in SDG_NUMBER.findall(strip_diacritics(question)) if 1 <= int(n) <= 17]
+        numbers = sdg_numbers(question)
         if not numbers:
             return False
-        matches = self.resolver.by_name(question)
-        named = [m.goal_area for m in matches if m.score == matches[0].score] if matches else []
+        named = _top_named(self.resolver.by_name(question))
         allowed = set(named[0].sdgs) if len(named) == 1 else set(self.model.covered_sdgs)
         return any(n not in allowed for n in numbers)
 
@@ -122,10 +131,10 @@ class StructuredFacts:
     def answer(self, question: str, language: str, carried: list[GoalArea] | None = None) -> FactAnswer | None:
         matches = self.resolver.by_name(question)
         named = [m.goal_area for m in matches]
-        top_named = [m.goal_area for m in matches if m.score == matches[0].score]
+        top_named = _top_named(matches)
         mains = self.resolver.main_areas_named(question)
         question = strip_diacritics(question)  # the patterns below are matched without diacritics
-        numbers = [int(n) for n in SDG_NUMBER.findall(question) if 1 <= int(n) <= 17]
+        numbers = sdg_numbers(question)
         asks_sdgs = bool(SDG_TERMS.search(question)) or bool(numbers)
         if numbers and asks_sdgs:
             uncovered = all(n not in self.model.covered_sdgs for n in numbers)

@@ -93,19 +93,20 @@ class SentenceIndex:
     def warm(self, lock: threading.Lock | None = None, batch: int = 32) -> None:
         """Embed everything the index needs ``batch`` texts at a time, each batch under ``lock`` (a serving
         process's models lock: questions on the generation in service wait for one batch at most), then build."""
-        units, headings, chunk_texts = self._texts()
+        prepared = self._texts()
+        units, headings, chunk_texts = prepared
         texts = list(dict.fromkeys([u.text for u in units] + headings + chunk_texts))
         for start in range(0, len(texts), batch):
             with lock or contextlib.nullcontext():
                 self.embeddings.get(texts[start : start + batch])
         with lock or contextlib.nullcontext():
-            self.ready()
+            self._build(prepared)
 
-    def _build(self) -> None:
+    def _build(self, prepared: tuple[list[Unit], list[str], list[str]] | None = None) -> None:
         with self._lock:
             if self._built:
                 return
-            self.units, self.headings, chunk_texts = self._texts()
+            self.units, self.headings, chunk_texts = prepared or self._texts()
             self.unit_vectors = self.embeddings.get([u.text for u in self.units])
             self.heading_vectors = self.embeddings.get(self.headings)
             self.chunk_vectors = self.embeddings.get(chunk_texts)
@@ -275,8 +276,7 @@ class UnitSelector:
             return []
         z = self.weights.score(found.features)
         if self.other_kind_penalty:  # the policy documents before unrelated ones (kind "other")
-            other = [self.index.units[i].chunk.kind == DocumentKind.other for i in found.rows]
-            z = z - self.other_kind_penalty * np.asarray(other, dtype=float)
+            z = z - self.other_kind_penalty * (~self.index.policy[found.rows]).astype(float)
         # the pairwise model's probability that a unit answers better than the best one (the best has 0.5), so
         # that select_units' keep_ratio keeps the units nearly as good as the best
         scores = 1.0 / (1.0 + np.exp(-(z - z.max())))

