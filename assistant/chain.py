@@ -44,7 +44,7 @@ from assistant.understanding.classifiers import (
 )
 from assistant.understanding.conversation import ResolvedQuestion, last_answered, resolve_follow_up, resolve_ordinal
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
-from assistant.understanding.language import Language, detect_language, follow_up_language
+from assistant.understanding.language import Language, detect_language, follow_up_language, requested_language
 from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
 from core.settings import Settings
@@ -249,6 +249,8 @@ class Assistant:
 
     @staticmethod
     def _language(question: str, history: list[Turn]) -> Language:
+        if requested := requested_language(question):
+            return requested
         if not history:
             return detect_language(question)
         return follow_up_language(question, detect_language(history[-1].question))

@@ -38,6 +38,21 @@ def _identifier() -> LanguageIdentifier:
     return identifier
 
 
+REQUESTED = re.compile(
+    r"\b(?:in|into|to) (?P<en>english|swedish)\b|\bpå (?:enkel |lätt |ren |god )?(?P<sv>svenska|engelska)\b",
+    re.IGNORECASE,
+)
+
+
+def requested_language(text: str) -> Language | None:
+    """The language a message asks its answer in ("skriv ett mejl på engelska", "a press lead in Swedish"), if any."""
+    found = REQUESTED.search(text)
+    if found is None:
+        return None
+    name = (found.group("en") or found.group("sv")).casefold()
+    return "en" if name in ("english", "engelska") else "sv"
+
+
 def detect_language(text: str) -> Language:
     language, probability = _identifier().classify(text)
     if probability >= SURE:

@@ -126,6 +126,14 @@ def test_draft_intent_and_chat_mode(corpus_assistant):
     assert answer.answer.startswith("## Fact sheet") and answer.goal_areas[0].name.startswith("Utbildning")
 
 
+def test_a_draft_asked_for_in_the_other_language_is_written_in_it(corpus_assistant):
+    """The language a request names wins over the language it is written in."""
+    english = corpus_assistant.ask("Kan du skriva ett mejl på engelska till mitt team om målområdet för hälsa?")
+    swedish = corpus_assistant.ask("Draft a press release lead in Swedish about the housing goal area")
+    assert english.language == "en" and english.answer.startswith("## Fact sheet")
+    assert swedish.language == "sv" and swedish.answer.startswith("## Faktaunderlag")
+
+
 def test_generated_draft_checks_quotes_markers_and_sdg_numbers(corpus_assistant):
     model, resolver = corpus_assistant.index.goal_model, corpus_assistant.resolver
     source = "Grupper i samhället har svårigheter att få tag på bostad."

@@ -128,6 +128,22 @@ def test_a_short_follow_up_keeps_the_conversations_language_on_a_tie():
     assert follow_up_language("framtidstro?", "sv") == "sv"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kan du skriva ett mejl på engelska till mitt team?", "en"),
+        ("Draft a press release lead, in Swedish, about housing", "sv"),
+        ("skriv det på enkel svenska", "sv"),
+        ("translate it into English", "en"),
+        ("Vad säger programmet om engelska som andraspråk?", None),
+    ],
+)
+def test_a_message_can_name_the_language_of_its_answer(text, language):
+    from assistant.understanding.language import requested_language
+
+    assert requested_language(text) == language
+
+
 def test_what_about_a_topic_of_its_own_asks_it_the_previous_way_without_the_previous_area(resolver):
     history = [Turn(question="Vad säger programmet om segregation?", answer="> … [1]", goal_areas=[HOUSING])]
     own = resolve_follow_up("och diskriminering då?", history, resolver, force=True)
