@@ -181,7 +181,8 @@ class DraftWriter:
         lines += ["", f"### {message('draft_quotes', language)}", ""]
         for c in quotes:
             document = document_label(c.document, c.document_kind, c.document_year, language)
-            lines += [f"> ”{c.quote}” — {source_line(document, c.section, c.page, language)} [{c.n}]", ""]
+            quoted = f"”{c.quote}” — {source_line(document, c.section, c.page, language)} [{c.n}]"
+            lines += ["\n".join(f"> {line}" for line in quoted.split("\n")), ""]  # a list quoted line by line
         lines += [f"### {message('draft_name_vision', language)}", ""]
         lines.append(f"- {message('draft_name', language)}: *{title}* (Västerås stad{adopted})")
         if vision:

@@ -20,6 +20,7 @@ from core.text import split_sentences
 
 QUOTE_LINE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
 MARKER = re.compile(r"\s*\[\d{1,2}\]\s*$")
+SOURCE_AFTER = re.compile(r"”\s+—\s+[^”\n]*$")  # a fact sheet's quote: ”…” — Programme, section, p. 5 [1]
 
 
 def previous_quotes(answer_text: str) -> list[str]:
@@ -35,7 +36,7 @@ def previous_quotes(answer_text: str) -> list[str]:
         elif current:
             blocks.append("\n".join(current).strip())
             current = []
-    return [b.strip('”“"') for b in blocks if b]
+    return [SOURCE_AFTER.sub("", b).strip('”“"') for b in blocks if b]
 
 
 QUOTE_TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{3,}?)[\s?.!]*$", re.IGNORECASE)
@@ -110,7 +111,7 @@ class FollowUpOperations:
         """The previous answer's first verifiable quote, from its goal area when it has one (with ``shorter``: the
         quote's first sentence)."""
         for quote in self._best_first(previous_quotes(last.answer), last):
-            if shorter:
+            if shorter:  # the first sentence (a lead-in ending in ":" keeps its list: one sentence)
                 quote = next(iter(split_sentences(quote)), quote).strip()
             chunk = self._chunk_holding(quote)
             if chunk is None:

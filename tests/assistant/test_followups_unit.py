@@ -57,3 +57,30 @@ def test_which_goals_after_an_answer_about_the_programme_as_a_whole_gives_all_it
     housing = Turn(question="Vad säger programmet om bostäder?", answer="> … [1]")
     named = ops.which_goals("vilka mål hör till det?", housing, "sv")
     assert named is not None and [g.sdgs for g in named.goal_areas] == [[5, 10, 11, 17]]
+
+
+def test_a_fact_sheets_list_quote_is_read_back_whole_without_its_source_line():
+    """A drafted fact sheet quotes a list line by line, its source after the closing mark."""
+    sheet = (
+        "### Citat att använda\n\n> ”Social hållbarhet bygger på tre principer för vår gemensamma utveckling:\n"
+        "> - vi ges jämlika förutsättningar för att tillfredsställa grundläggande behov\n"
+        "> - vi har tillit i relationer, i lokalsamhället och till samhället i stort” — Program för social "
+        "hållbarhet (program, 2018), Bakgrund, s. 5 [1]\n\n> ”En mening.” — Program, Avsnitt, s. 3 [2]"
+    )
+    first, second = previous_quotes(sheet)
+    assert first.startswith("Social hållbarhet bygger") and first.endswith("till samhället i stort")
+    assert second == "En mening."
+
+
+def test_shorter_keeps_a_lead_in_with_the_lines_it_introduces():
+    from assistant.followups import FollowUpOperations
+    from assistant.models import Turn
+    from tests.fixtures.small import chunks_by_id
+
+    chunks = chunks_by_id()
+    listed = next(c.text for c in chunks.values() if "tre principer" in c.text)
+    lead = listed[listed.index("Social hållbarhet bygger") :]
+    unit = lead[: lead.index("utveckling", lead.index("framtidstro")) + len("utveckling")]
+    last = Turn(question="Vilka är principerna?", answer="\n".join(f"> {line}" for line in unit.split("\n")) + " [1]")
+    answer = FollowUpOperations(chunks, None, None).quote("kortare", last, "sv", shorter=True)
+    assert answer is not None and "- vi har framtidstro" in answer.answer
