@@ -124,11 +124,12 @@ class Settings(BaseSettings):
         "(out-of-scope probability at most this) and its best passage is within the rescue margin.",
     )
     contrast_min_out_of_scope_p: float = Field(
-        0.3,
+        0.4,
         ge=0,
         le=1,
         description="Likeness to an out-of-scope example declines only when the scope classifier "
-        "gives at least this out-of-scope probability.",
+        "gives at least this out-of-scope probability. Dev (580 items): 0.3 / 0.4 / 0.5 gave pass 0.793 / 0.800 / "
+        "0.800, refusal 0.951 / 0.941 / 0.931, false refusal 0.028 / 0.015 / 0.013.",
     )
     classifier_decline_margin: float = Field(
         0.04,
