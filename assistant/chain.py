@@ -367,8 +367,12 @@ class Assistant:
         return state
 
     def _reads_as_work(self, state: QuestionState) -> bool:
-        reading = state.reading
-        return reading is not None and reading.intent == "work" and reading.intent_p >= self.settings.work_min_p
+        reading, question = state.reading, state.resolved.question if state.resolved else state.question
+        if reading is None:
+            return False
+        if reading.intent == "work" and reading.intent_p >= self.settings.work_min_p:
+            return True
+        return reading.intent != "draft" and is_work_description(question)  # as _work_or_draft reads it
 
     def _work_or_draft(self, state: QuestionState) -> QuestionState:
         """A drafting request gets a draft or fact sheet; a description of someone's work gets the goal-area

@@ -13,6 +13,7 @@ from assistant.mapper import is_work_description
 from assistant.understanding.language import detect_language
 from assistant.verify import verify_draft
 from cli.main import app
+from core.strings import message
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration  # the real embedder, index, servers or subprocesses
@@ -124,6 +125,14 @@ def test_draft_intent_and_chat_mode(corpus_assistant):
     assert not is_draft_request("Vad står det om utbildning?")
     answer = corpus_assistant.ask("Draft a short intranet post about the education goal area, 80 words")
     assert answer.answer.startswith("## Fact sheet") and answer.goal_areas[0].name.startswith("Utbildning")
+
+
+def test_work_described_before_asking_which_goal_areas_is_related_not_listed(corpus_assistant):
+    """'Which goal areas does that fit?' after a description of work asks for the mapper, even when the intent
+    classifier is unsure (the work cues decide, as for any work description)."""
+    question = "I coordinate language cafés for newly arrived residents at the library. Which goal areas does that fit?"
+    answer = corpus_assistant.ask(question)
+    assert answer.answer.startswith(message("relate_intro", "en"))
 
 
 def test_a_draft_asked_for_in_the_other_language_is_written_in_it(corpus_assistant):
