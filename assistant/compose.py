@@ -127,6 +127,12 @@ def score_units(
     return sorted(units, key=lambda u: -u.score)
 
 
+def _repeats(text: str, other: str) -> bool:
+    """One passage holds the other (the same sentence in the summary and in its section)."""
+    a, b = (" ".join(t.split()).rstrip(".!?:;") for t in (text, other))
+    return a in b or b in a
+
+
 def select_units(scored: list[Unit], max_units: int = 3, max_chars: int = 700, keep_ratio: float = 0.7) -> list[Unit]:
     """The best unit, then others close to it in score while the answer stays short; in reading order."""
     if not scored:
@@ -137,7 +143,7 @@ def select_units(scored: list[Unit], max_units: int = 3, max_chars: int = 700, k
     for unit in scored[1:]:
         if len(chosen) >= max_units or unit.score < keep_ratio * best.score:
             break
-        if size + len(unit.text) > max_chars:
+        if size + len(unit.text) > max_chars or any(_repeats(unit.text, c.text) for c in chosen):
             continue
         chosen.append(unit)
         size += len(unit.text)

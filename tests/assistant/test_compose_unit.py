@@ -39,6 +39,15 @@ def test_selection_keeps_the_best_and_near_ones_in_reading_order():
     assert [u.text for u in select_units(sorted(units, key=lambda u: -u.score), max_units=1)] == ["a"]
 
 
+def test_selection_does_not_quote_a_sentence_twice():
+    """The summary repeats sentences of the sections: a passage another chosen one holds is left out."""
+    short = "Programmet utgår från nationella samt internationella överenskommelser och stadens vision."
+    summary, section = chunk_with(short), chunk_with("Lagarna och överenskommelserna")
+    longer = short[:-1] + " och det bygger på en gemensam målbild."
+    units = [Unit(summary, short, 0, 1, 1.0), Unit(section, longer, 0, 2, 0.9), Unit(section, "Annat.", 1, 2, 0.8)]
+    assert [u.text for u in select_units(units, max_units=3, keep_ratio=0.1)] == [short, "Annat."]
+
+
 def test_quote_block_marks_the_last_line():
     assert quote_block("rad ett\nrad två", 3) == "> rad ett\n> rad två [3]"
 
