@@ -92,9 +92,15 @@ class FollowUpOperations:
         closeness = dict(zip(quotes, self._closeness(quotes, last.question)))
         scores = dict(zip(quotes, self.ranker(last.question, quotes) if self.ranker else [None] * len(quotes)))
 
+        # a relate answer ranks its goal areas: a quote on its first area is the one meant
+        ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+        first = last.goal_areas[0] if ranked and last.goal_areas else None
+
         def key(q: str) -> tuple:
             score = scores[q]
-            return (q in self.statements, score is None, -(closeness[q] if score is None else score))
+            chunk = self._chunk_holding(q) if first else None
+            elsewhere = first is not None and (chunk is None or chunk.goal_area != first)
+            return (q in self.statements, elsewhere, score is None, -(closeness[q] if score is None else score))
 
         return sorted(quotes, key=key)
 

@@ -84,3 +84,20 @@ def test_shorter_keeps_a_lead_in_with_the_lines_it_introduces():
     last = Turn(question="Vilka är principerna?", answer="\n".join(f"> {line}" for line in unit.split("\n")) + " [1]")
     answer = FollowUpOperations(chunks, None, None).quote("kortare", last, "sv", shorter=True)
     assert answer is not None and "- vi har framtidstro" in answer.answer
+
+
+def test_a_quote_after_a_relate_answer_comes_from_its_first_goal_area():
+    from assistant.followups import FollowUpOperations
+    from assistant.models import Turn
+    from core.strings import message
+    from tests.fixtures.small import chunks_by_id
+
+    chunks = chunks_by_id()
+    first = "Vi strävar efter att säkerställa ett lyhört, inkluderande, deltagarbaserat och representativt"
+    second = "Vi ska ge förutsättningar för en god hälsa och motverka alla former av hälsohot inklusive våld."
+    other, health = (next(c for c in chunks.values() if text in c.text) for text in (first, second))
+    first += " beslutsfattande på alla nivåer."
+    answer = f"{message('relate_intro', 'sv')}\n\n> {first} [1]\n\n> {second} [2]"
+    last = Turn(question="Jag jobbar i hemtjänsten", answer=answer, goal_areas=[health.goal_area, other.goal_area])
+    quoted = FollowUpOperations(chunks, None, None).quote("citat?", last, "sv")
+    assert quoted is not None and second in quoted.answer and first not in quoted.answer
