@@ -17,6 +17,7 @@ SWEDISH_MARKERS = frozenset(
     och att det som en ett är på för med av till vad vilka vilken vilket hur varför när var finns
     jag vi du ni man hon han de den detta dessa mitt min mina vår vårt våra står säger gäller handlar
     om inte kan ska skall får hör hör ingår också eller mål målet målen programmet staden kommunen
+    tack snälla gärna hej
     """.split()
 )
 ENGLISH_MARKERS = frozenset(
