@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.compose import citation_for, quote_block, sdg_list
+from assistant.compose import citation_for, quote_block, sdg_list, select_units
 from assistant.models import Citation
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
@@ -172,13 +172,19 @@ class GoalAreaMapper:
         ga = e.goal_area
         area = RetrievalFilters(goal_area=ga.name)
         hits = self.retriever.results(description, language, filters=area, k=4).hits
-        units = self.selector.select(description, vector, hits, max_units=3, keep_ratio=0.0, filters=area)
         statement = next(
             (c for c in self.chunks.values() if c.goal_area == ga.name and ga.sdg_statement in c.text), None
         )
         aim = _aim(statement, ga.sdg_statement) if statement is not None else None
+        # the best two passages besides the aim and the SDG line (cited last anyway, for the SDG numbers)
+        nearest = [
+            u
+            for u in self.selector.scored(description, vector, hits, filters=area)
+            if u.text != ga.sdg_statement and (not aim or (u.text not in aim and aim not in u.text))
+        ]
+        units = select_units(nearest, max_units=2, max_chars=900, keep_ratio=0.0)
         quotes = [(statement, aim)] if aim else []  # what the goal area is about, then what is nearest the work
-        quotes += [(u.chunk, u.text) for u in units if not aim or (u.text not in aim and aim not in u.text)][:2]
+        quotes += [(u.chunk, u.text) for u in units]
         citations = [citation_for(n, chunk, text) for n, (chunk, text) in enumerate(quotes, start=1)]
         if statement is not None and all(c.quote != ga.sdg_statement for c in citations):
             citations.append(citation_for(len(citations) + 1, statement, ga.sdg_statement))

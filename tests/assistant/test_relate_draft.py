@@ -135,6 +135,15 @@ def test_work_described_before_asking_which_goal_areas_is_related_not_listed(cor
     assert answer.answer.startswith(message("relate_intro", "en"))
 
 
+def test_a_relate_answer_quotes_two_passages_near_the_work_besides_the_goals_line(corpus_assistant):
+    """The line naming the area's SDGs is cited once, last; it takes no place of a passage near the work."""
+    result = corpus_assistant.mapper.map("Jag jobbar som lärare på fritidshem.", "sv")
+    best = result.goal_areas[0]
+    statement = corpus_assistant.index.goal_model.goal_area(best.name).sdg_statement
+    assert best.name.startswith("Utbildning") and len(best.citations) == 4
+    assert [c.quote == statement for c in best.citations] == [False, False, False, True]
+
+
 def test_a_draft_asked_for_in_the_other_language_is_written_in_it(corpus_assistant):
     """The language a request names wins over the language it is written in."""
     english = corpus_assistant.ask("Kan du skriva ett mejl på engelska till mitt team om målområdet för hälsa?")
