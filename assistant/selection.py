@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -84,34 +85,36 @@ class SentenceIndex:
         self._lock = threading.Lock()
         self._built = False
 
-    def _texts(self) -> tuple[list[Unit], list[str], list[str]]:
-        """The units, their headings and their chunks' indexed texts: what the index embeds."""
+    def _texts(self) -> tuple[list[Unit], list[str], list[str], list[str]]:
+        """The units, their headings, their chunks' indexed texts and the units as described (a footnote with the
+        sentence that refers to it): what the index embeds."""
         units = [u for c in self.chunks.values() for u in split_units(c)]
         headings = [" > ".join(u.chunk.section_path) or u.chunk.document_title for u in units]
-        return units, headings, [u.chunk.indexed_text() for u in units]
+        return units, headings, [u.chunk.indexed_text() for u in units], described(units, footnotes(units))
 
     def warm(self, lock: threading.Lock | None = None, batch: int = 32) -> None:
         """Embed everything the index needs ``batch`` texts at a time, each batch under ``lock`` (a serving
         process's models lock: questions on the generation in service wait for one batch at most), then build."""
         prepared = self._texts()
-        units, headings, chunk_texts = prepared
-        texts = list(dict.fromkeys([u.text for u in units] + headings + chunk_texts))
+        _, headings, chunk_texts, descriptions = prepared
+        texts = list(dict.fromkeys(descriptions + headings + chunk_texts))
         for start in range(0, len(texts), batch):
             with lock or contextlib.nullcontext():
                 self.embeddings.get(texts[start : start + batch])
         with lock or contextlib.nullcontext():
             self._build(prepared)
 
-    def _build(self, prepared: tuple[list[Unit], list[str], list[str]] | None = None) -> None:
+    def _build(self, prepared: tuple[list[Unit], list[str], list[str], list[str]] | None = None) -> None:
         with self._lock:
             if self._built:
                 return
-            self.units, self.headings, chunk_texts = prepared or self._texts()
-            self.unit_vectors = self.embeddings.get([u.text for u in self.units])
+            self.units, self.headings, chunk_texts, descriptions = prepared or self._texts()
+            self.unit_vectors = self.embeddings.get(descriptions)
             self.heading_vectors = self.embeddings.get(self.headings)
             self.chunk_vectors = self.embeddings.get(chunk_texts)
             self.hubness = _hubness(self.unit_vectors, self.questions)
-            self.tokens = [tokenize(u.text) for u in self.units]
+            self.tokens = [tokenize(text) for text in descriptions]
+            self.footnote_of = footnotes(self.units)
             self.heading_tokens = [set(tokenize(h)) for h in self.headings]
             self.bm25 = (
                 BM25Okapi([t + list(h) for t, h in zip(self.tokens, self.heading_tokens)]) if self.units else None
@@ -137,6 +140,37 @@ class SentenceIndex:
         if not self._built:
             self._build()
         return self
+
+
+FOOTNOTE = re.compile(r"^(\d{1,2}) \S")
+
+
+def footnotes(units: list[Unit]) -> dict[int, int]:
+    """Which unit a footnote ("1 hämtad ur Brundtland-rapporten …") belongs to: the one of its document that refers
+    to it ("… sina behov.”1"), as {referring unit: footnote unit}."""
+    found: dict[int, int] = {}
+    for i, unit in enumerate(units):
+        note = FOOTNOTE.match(unit.text)
+        if note is None:
+            continue
+        marker = re.compile(rf"[^\s\d]{note.group(1)}(?=[\s,.;:]|$)")
+        referring = next(
+            (j for j, u in enumerate(units) if j != i and u.chunk.document_id == unit.chunk.document_id
+             and marker.search(u.text)),
+            None,
+        )  # fmt: skip
+        if referring is not None:
+            found[referring] = i
+    return found
+
+
+def described(units: list[Unit], notes: dict[int, int]) -> list[str]:
+    """Each unit's text, a footnote preceded by the sentence that refers to it, so that a question about what
+    the sentence says finds its source."""
+    texts = [u.text for u in units]
+    for referring, note in notes.items():
+        texts[note] = f"{units[referring].text} {units[note].text}"
+    return texts
 
 
 def _hubness(units: np.ndarray, questions: np.ndarray | None) -> np.ndarray:
@@ -301,4 +335,18 @@ class UnitSelector:
         """The units that best answer the question, in reading order. Dev pass rate by (units, characters, keep):
         (3, 700, 0.0) 0.726, (4, 900, 0.0) 0.733, (4, 900, 0.1) 0.731, (4, 900, 0.2) 0.726, (6, 1200, 0.0) 0.749;
         four short quotes keep an answer readable."""
-        return select_units(self.scored(question, vector, hits, filters), max_units, max_chars, keep_ratio)
+        chosen = select_units(self.scored(question, vector, hits, filters), max_units, max_chars, keep_ratio)
+        return self.with_footnotes(chosen)
+
+    def with_footnotes(self, units: list[Unit]) -> list[Unit]:
+        """The units, each followed by its footnote when it has one (a quoted definition with its source)."""
+        ix = self.index.ready()
+        out: list[Unit] = []
+        for unit in units:
+            out.append(unit)
+            row = ix.position.get((unit.chunk.chunk_id, unit.position))
+            note = ix.footnote_of.get(row) if row is not None else None
+            if note is not None and all(u.text != ix.units[note].text for u in units + out):
+                footnote = ix.units[note]
+                out.append(Unit(footnote.chunk, footnote.text, footnote.position, unit.rank, unit.score))
+        return out

@@ -10,6 +10,7 @@ from assistant.compose import SentenceEmbeddings, Unit, split_units
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.searcher import RetrievedChunk
 from assistant.selection import FEATURES, SelectionWeights, SentenceIndex, UnitSelector
+from core.text import tokenize
 from tests.fixtures.small import BagOfWordsEmbedder, chunks_by_id
 
 
@@ -136,3 +137,19 @@ def test_hubness_is_a_units_mean_similarity_to_its_closest_typical_questions():
     hub = _hubness(units, questions)
     assert hub[0] > hub[1] and hub[0] == pytest.approx(0.9)  # (1 + 1 + 1 + 0.6) / 4
     assert not _hubness(units, None).any()  # without typical questions, no unit is a hub
+
+
+def test_a_quoted_definition_brings_its_footnote_and_the_footnote_is_found_by_it(selector):
+    """The Brundtland definition ends in a footnote marker (”1); the footnote names its source."""
+    definition = _chunk_with("utan att äventyra kommande generationers")
+    ix = selector.index.ready()
+    row = next(i for i, u in enumerate(ix.units) if "utan att äventyra" in u.text)
+    note = ix.footnote_of[row]
+    assert ix.units[note].text.startswith("1 hämtad ur Brundtland-rapporten")
+    chosen = selector.with_footnotes([ix.units[row]])
+    assert [u.text for u in chosen] == [ix.units[row].text, ix.units[note].text]
+    assert chosen[1].text in chosen[1].chunk.text  # verbatim, citable
+    units = _ask(selector, "Hur definieras hållbar utveckling?", [RetrievedChunk(definition, 1.0)], max_units=1)
+    assert any(u.text.startswith("1 hämtad ur Brundtland-rapporten") for u in units)
+    # the footnote's own words are indexed with the sentence that refers to it
+    assert set(tokenize("kommande generationers möjligheter")) <= set(ix.tokens[note])
