@@ -206,7 +206,9 @@ def answer_goal_areas(
     follow-up carries from the conversation, plus those of the passages it quotes."""
     if resolver is None:
         return []
-    named = [m.goal_area for m in resolver.resolve(question, vector)]
+    # an area found by meaning alone counts only when the answer quotes it ("hur definieras hållbar utveckling?" is
+    # near the education area's name, "… som främjar hållbar utveckling", but not about it)
+    named = [m.goal_area for m in resolver.resolve(question, vector) if m.via == "name" or m.goal_area.name in cited]
     areas = named or list(carried)
     if not named:
         for name in cited:

@@ -89,6 +89,17 @@ def test_answer_goal_areas_prefers_named_then_carried_then_cited(resolver):
     assert answer_goal_areas(None, "bostäder", vector, [], []) == []
 
 
+def test_an_area_found_by_meaning_alone_counts_only_when_the_answer_quotes_it(resolver, monkeypatch):
+    from assistant.understanding.goal_areas import GoalAreaMatch
+
+    education = next(ga for ga in resolver.model.goal_areas if ga.name.startswith("Utbildning"))
+    monkeypatch.setattr(resolver, "resolve", lambda text, vector=None: [GoalAreaMatch(education, 0.85, "meaning")])
+    vector = resolver.embedder.embed_queries_array(["x"])[0]
+    assert answer_goal_areas(resolver, "Hur definieras hållbar utveckling?", vector, [], []) == []
+    quoted = answer_goal_areas(resolver, "Vad gäller för lärandet?", vector, [], [education.name])
+    assert [g.name for g in quoted] == [education.name]
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [
