@@ -19,6 +19,9 @@ EVIDENCE = {
     ),
     "contact": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2}[ ]?\d{2}\b"),
 }
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+ASKS_EMAIL = re.compile(r"e-?post|e-?mail|\bmejl|\bmail", re.IGNORECASE)
+ASKS_PHONE = re.compile(r"telefon|\bnummer|\bnumber|\bphone|\bring|\bcall", re.IGNORECASE)
 YEAR = re.compile(r"\b(20\d{2})\b")
 LAW = re.compile(
     r"\b(\w+lagen|\w+balken|\w+förordningen|\w+konventionen|\w+programmet|\w+planen|\w+policyn)\b", re.IGNORECASE
@@ -28,6 +31,8 @@ LAW = re.compile(
 def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk]) -> bool:
     """Whether the top passages hold the kind of answer the question asks for."""
     text = " ".join(hit.chunk.text for hit in hits[:3])
+    if answer_type == "contact" and ASKS_EMAIL.search(question) and not ASKS_PHONE.search(question):
+        return bool(EMAIL.search(text))  # a phone number is no answer to "what is their e-mail?"
     if answer_type in EVIDENCE:
         return bool(EVIDENCE[answer_type].search(text))
     if answer_type == "later_document":

@@ -26,6 +26,9 @@ def test_evidence_for_a_figure_a_name_or_a_later_document_is_looked_for_in_the_p
     assert not evidence_holds("other_law", "Vad säger socialtjänstlagen om bistånd?", housing)
     contact = hits("Kontaktcenter")
     assert evidence_holds("contact", "Vilket telefonnummer har kontaktcenter?", contact)
+    # the programme gives a phone number, no e-mail address
+    assert not evidence_holds("contact", "What's the email address of the person in charge?", contact)
+    assert not evidence_holds("contact", "vilken mejladress har de ansvariga?", contact)
 
 
 def test_shorter_keeps_the_direct_answer_only_when_the_kept_quote_states_its_numbers():
