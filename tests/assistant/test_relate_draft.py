@@ -67,7 +67,7 @@ def test_multi_area_work_shows_several(corpus_assistant):
         and any(n.startswith("Utbildning") for n in names)
     )
     for ga in nurse.goal_areas:
-        assert 1 <= len(ga.citations) <= 3 and ga.reason
+        assert 1 <= len(ga.citations) <= 4 and ga.reason  # its aim, two passages near the work, its SDG line
         for c in ga.citations:
             assert c.quote in corpus_assistant.index.chunks[c.chunk_id].text and c.goal_area == ga.name
 
