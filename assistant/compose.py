@@ -219,13 +219,14 @@ YES_NO = re.compile(
     r"was|were)\b",
     re.IGNORECASE,
 )
+ALTERNATIVES = re.compile(r"\b(?:eller|or)\b", re.IGNORECASE)  # "X eller Y?" is no yes-or-no question
 NEGATIONS = frozenset("inte ej icke aldrig ingen inga inget ingenting not never no none nothing nor".split())
 
 
 def direct_line(question: str, units: list[Unit], language: str) -> str | None:
     """For a yes-or-no question whose best quote says what it asks about, without a negation, one line that answers
     "yes" and points at that quote; otherwise None (the quotes speak for themselves)."""
-    if not units or not YES_NO.search(question):
+    if not units or not YES_NO.search(question) or ALTERNATIVES.search(question):
         return None
     best = max(range(len(units)), key=lambda i: units[i].score)
     q_tokens, u_words = set(tokenize(question)), set(units[best].text.casefold().split())

@@ -87,6 +87,8 @@ def test_a_yes_no_question_answered_by_its_best_quote_starts_with_yes(selector):
     assert direct_line("Vad säger programmet om uppföljning?", units, "sv") is None  # not a yes-or-no question
     negated = [Unit(units[best].chunk, "Handlingsplanen följs inte upp årligen.", 0, 1, 0.5)]  # invented sentence
     assert direct_line(question, negated, "sv") is None  # a negated quote never gives "yes"
+    either = "Följs handlingsplanen upp årligen eller vart femte år?"
+    assert direct_line(either, units, "sv") is None  # "X eller Y?" is answered by the quotes, not by "Ja"
 
 
 class CountingBagOfWords(BagOfWordsEmbedder):
