@@ -222,7 +222,8 @@ class Assistant:
         return state
 
     def retrieve(self, query: str, language: str, filters: RetrievalFilters | None = None) -> RetrievalResult:
-        """Hybrid retrieval through the LangChain retriever, back as hits with their scores."""
+        """Hybrid retrieval through the LangChain retriever, back as hits with their scores; ``language``: that of the
+        query's text (English text weighs keywords less), not of the answer asked for."""
         return self.retriever.results(query, language, filters)
 
     # -- stages -----------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ class Assistant:
 
     def _quote_about(self, state: QuestionState, topic: str) -> Answer | None:
         vector = self.embedder.embed_queries_array([topic])[0]
-        hits = self.retrieve(topic, state.language, state.filters).hits
+        hits = self.retrieve(topic, detect_language(topic), state.filters).hits
         best = self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
         if not best:
             return None
@@ -330,7 +331,7 @@ class Assistant:
         assert state.resolved is not None
         about = state.resolved.question if state.resolved.question != state.question else last.question
         vector = self.embedder.embed_queries_array([about])[0]
-        hits = self.retrieve(about, state.language, state.filters).hits
+        hits = self.retrieve(about, detect_language(about), state.filters).hits
         quoted = set(previous_quotes(last.answer))
         fresh = [u for u in self.selector.scored(about, vector, hits, state.filters) if u.text not in quoted]
         units = select_units(fresh, max_units=3, max_chars=900, keep_ratio=0.0)
@@ -402,7 +403,7 @@ class Assistant:
         """Add the passage that best answers the question in the programme's own words, when not yet quoted."""
         assert state.resolved is not None and state.vector is not None
         t0 = time.perf_counter()
-        hits = self.retrieve(state.resolved.query, state.language).hits
+        hits = self.retrieve(state.resolved.query, detect_language(state.resolved.query)).hits
         state.retrieval_ms = (time.perf_counter() - t0) * 1000
         best = self.selector.select(state.resolved.query, state.vector, hits, max_units=1, filters=state.filters)
         if best and all(c.quote != best[0].text for c in fact.citations):
@@ -413,7 +414,7 @@ class Assistant:
     def _retrieve(self, state: QuestionState) -> QuestionState:
         assert state.resolved is not None and state.vector is not None
         t0 = time.perf_counter()
-        state.retrieval = self.retrieve(state.resolved.query, state.language, state.filters)
+        state.retrieval = self.retrieve(state.resolved.query, detect_language(state.resolved.query), state.filters)
         state.retrieval_ms = (time.perf_counter() - t0) * 1000
         return state
 
@@ -449,8 +450,11 @@ class Assistant:
             return state
         assert state.retrieval is not None and state.resolved is not None and state.vector is not None
         named = bool(self.resolver and self.resolver.by_name(state.resolved.query))
+        # the similarity floors are per language of the question's text, which an answer asked for in the other
+        # language ("på svenska" after an English question, "a press lead in Swedish") does not change
+        asked_in = detect_language(state.resolved.question)
         decision = self.scope.assess(
-            state.resolved.question, state.vector, state.retrieval.top_dense_similarity, state.language, named
+            state.resolved.question, state.vector, state.retrieval.top_dense_similarity, asked_in, named
         )
         state.scope = decision
         if not decision.in_scope and state.history and not state.resolved.is_follow_up:
@@ -475,7 +479,9 @@ class Assistant:
                 decision.top_similarity,
                 decision.out_of_scope_similarity,
             )
-        floor = s.scope_min_similarity_en if state.language == "en" else s.scope_min_similarity_sv
+        floor = (
+            s.scope_min_similarity_en if detect_language(state.resolved.question) == "en" else s.scope_min_similarity_sv
+        )
         weak = decision.top_similarity < floor + s.classifier_decline_margin
         if decision.in_scope and weak and reading.out_of_scope_p >= s.out_of_scope_min_p:
             return ScopeDecision(
@@ -500,8 +506,10 @@ class Assistant:
         assert state.resolved is not None
         retry = resolve_follow_up(state.resolved.question, state.history, self.resolver, force=True)
         vector = self.embedder.embed_queries_array([retry.query])[0]
-        result = self.retrieve(retry.query, state.language, state.filters)
-        again = self.scope.assess(retry.question, vector, result.top_dense_similarity, state.language, named)
+        result = self.retrieve(retry.query, detect_language(retry.query), state.filters)
+        again = self.scope.assess(
+            retry.question, vector, result.top_dense_similarity, detect_language(retry.question), named
+        )
         if not again.in_scope:
             return None
         state.resolved, state.vector, state.retrieval, state.scope = retry, vector, result, again

@@ -201,3 +201,14 @@ def test_units_near_every_question_are_ranked_down_by_their_hubness(corpus_assis
         assert not any("hustyper" in c.quote for c in corpus_assistant.ask(question).citations)
     finally:
         corpus_assistant.selector.weights = weights
+
+
+def test_in_swedish_after_an_english_question_is_the_same_answer_not_a_decline(corpus_assistant):
+    """The similarity floors and the keyword weight go by the language of the question's text, not by the language
+    the answer is asked in: the English question re-run in Swedish is judged as English text."""
+    question = "how does the programme end? any closing line I could use as a sign-off?"
+    first = corpus_assistant.ask(question)
+    turn = Turn(question=question, answer=first.answer, goal_areas=[g.name for g in first.goal_areas])
+    again = corpus_assistant.ask("svenska?", history=[turn])
+    assert not first.refused and not again.refused and again.language == "sv"
+    assert {c.quote for c in again.citations} == {c.quote for c in first.citations}
