@@ -72,6 +72,15 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
     return question[: match.start()] + item + question[match.end() :]
 
 
+def asked_the_same_way(question: str, previous: str, resolver: GoalAreaResolver) -> str:
+    """``previous`` without the words that named its goal areas, then ``question`` without its follow-up cue:
+    "sdg för hälsoområdet?" and "och bostäder då?" give "sdg för ? bostäder"."""
+    named = {w.casefold() for found in resolver.words_found(previous).values() for w in found}
+    kept = [w for w in previous.split() if w.casefold().strip("?!.,:;") not in named]
+    topic = FOLLOW_UP_CUE.sub(" ", question).strip(" ?!.")
+    return " ".join([*kept, topic])
+
+
 @dataclass
 class ResolvedQuestion:
     question: str  # as asked
@@ -87,6 +96,9 @@ def resolve_follow_up(
     if not history or not (force or FOLLOW_UP_CUE.search(question)):
         return ResolvedQuestion(question, question)
     if resolver is not None and resolver.by_name(question):
+        if force:  # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead
+            again = asked_the_same_way(question, last_answered(history).question, resolver)
+            return ResolvedQuestion(again, again, [], True)
         return ResolvedQuestion(question, question)  # it names its own goal area
     last = last_answered(history)
     if force and tokenize(FOLLOW_UP_CUE.sub(" ", question)):

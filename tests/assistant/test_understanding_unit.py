@@ -164,3 +164,14 @@ def test_what_about_a_topic_of_its_own_asks_it_the_previous_way_without_the_prev
     assert own.query == "och diskriminering då? Vad säger programmet om segregation?"
     pointing = resolve_follow_up("och det då?", history, resolver, force=True)  # no topic of its own: carried
     assert [g.name for g in pointing.carried] == [HOUSING]
+
+
+def test_what_about_another_goal_area_is_asked_the_previous_way(resolver):
+    """ "och bostäder?" after "sdg för hälsoområdet?" asks for the housing area's SDGs, not about housing in general."""
+    history = [Turn(question="sdg för hälsoområdet?", answer="> Området omfattar mål 1 [1]", goal_areas=[HEALTH])]
+    resolved = resolve_follow_up("och bostäder?", history, resolver, force=True)
+    assert resolved.is_follow_up and resolved.carried == []
+    assert "sdg för" in resolved.question and "bostäder" in resolved.question
+    assert "hälsoområdet" not in resolved.question
+    assert [m.goal_area.name for m in resolver.by_name(resolved.question)] == [HOUSING]
+    assert resolve_follow_up("och bostäder?", history, resolver).question == "och bostäder?"  # not read as one
