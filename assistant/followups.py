@@ -96,11 +96,16 @@ class FollowUpOperations:
         ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
         first = last.goal_areas[0] if ranked and last.goal_areas else None
 
+        # after an answer about goals ("Målområdet X omfattar Agenda 2030-målen 5, …"), the line that names them is
+        # the quote meant; otherwise it comes last (the answer's header names them anyway)
+        goals = any(supported_lead(last.answer, q) for q in quotes if q in self.statements)
+
         def key(q: str) -> tuple:
             score = scores[q]
             chunk = self._chunk_holding(q) if first else None
             elsewhere = first is not None and (chunk is None or chunk.goal_area != first)
-            return (q in self.statements, elsewhere, score is None, -(closeness[q] if score is None else score))
+            last_of_all = (q in self.statements) != goals
+            return (last_of_all, elsewhere, score is None, -(closeness[q] if score is None else score))
 
         return sorted(quotes, key=key)
 

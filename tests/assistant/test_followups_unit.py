@@ -104,3 +104,27 @@ def test_a_quote_after_a_relate_answer_comes_from_its_first_goal_area():
     last = Turn(question="Jag jobbar i hemtjänsten", answer=answer, goal_areas=[health.goal_area, other.goal_area])
     quoted = FollowUpOperations(chunks, None, None).quote("citat?", last, "sv")
     assert quoted is not None and second in quoted.answer and first not in quoted.answer
+
+
+def test_a_quote_after_a_goals_answer_is_the_line_that_names_the_goals():
+    from assistant.followups import FollowUpOperations
+    from assistant.models import Turn
+    from assistant.understanding.goal_areas import GoalAreaResolver
+    from tests.fixtures.small import BagOfWordsEmbedder, chunks_by_id
+
+    model, _ = programme()
+    line, other = (
+        "Området omfattar mål 5, 10, 11 och 17 i Agenda 2030",
+        "Grupper i samhället har svårigheter att få tag på bostad.",
+    )
+    answer = (
+        "Målområdet *Tillgång till bostäder* omfattar Agenda 2030-målen 5 (Jämställdhet), 10 (Minskad ojämlikhet), "
+        "11 (Hållbara städer och samhällen) och 17 (Genomförande).\n\nProgrammet säger:\n\n"
+        f"> {other} [1]\n\n> {line} [2]"
+    )
+    ops = FollowUpOperations(chunks_by_id(), None, GoalAreaResolver(model, BagOfWordsEmbedder()))
+    quoted = ops.quote("ordagrant?", Turn(question="sdg för bostäder?", answer=answer), "sv")
+    assert quoted is not None and line in quoted.answer and other not in quoted.answer
+    general = f"**Målområde:** Tillgång till bostäder\n\nProgrammet säger:\n\n> {line} [1]\n\n> {other} [2]"
+    quoted = ops.quote("citat?", Turn(question="vad säger programmet om bostäder?", answer=general), "sv")
+    assert quoted is not None and other in quoted.answer  # the goals line comes last after a general answer
