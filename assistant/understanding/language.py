@@ -24,7 +24,7 @@ ENGLISH_MARKERS = frozenset(
     """
     the and of to is are what which how why when where does do did who whom whose this that these those
     i a an we you my our your their it its in on for with about from can should would will programme program
-    goal goals area areas city say says mean means work working please tell me hello hi thanks thank
+    goal goals area areas city say says mean means work working please tell me hello hi thanks thank pls plz thx
     """.split()
 )
 

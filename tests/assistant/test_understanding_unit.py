@@ -138,6 +138,7 @@ def test_a_short_follow_up_keeps_the_conversations_language_on_a_tie():
     assert follow_up_language("och jobb då?", "en") == "sv"  # Swedish words: a switch
     assert follow_up_language("shorter please", "sv") == "en"
     assert follow_up_language("kortare tack", "en") == "sv"  # "tack" as "please" is English
+    assert follow_up_language("exact words pls", "sv") == "en"
     assert follow_up_language("framtidstro?", "sv") == "sv"
 
 
