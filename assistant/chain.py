@@ -327,9 +327,11 @@ class Assistant:
 
     def _more(self, state: QuestionState, last: Turn) -> Answer | None:
         """'Tell me more': the passages that best answer the previous question after those already quoted ('tell me
-        more about the last one': about that item of the previous answer's list)."""
+        more about the last one': about that item of the previous answer's list; 'mer om värdegrunden': about that)."""
         assert state.resolved is not None
-        about = state.resolved.question if state.resolved.question != state.question else last.question
+        # "mer om genomförandet då": more on that topic; "tell me more", "more about them": more on the last question
+        resolved = state.resolved.question if state.resolved.question != state.question else None  # "the last one"
+        about = resolved or quote_topic(state.question) or last.question
         vector = self.embedder.embed_queries_array([about])[0]
         hits = self.retrieve(about, detect_language(about), state.filters).hits
         quoted = set(previous_quotes(last.answer))

@@ -212,3 +212,11 @@ def test_in_swedish_after_an_english_question_is_the_same_answer_not_a_decline(c
     again = corpus_assistant.ask("svenska?", history=[turn])
     assert not first.refused and not again.refused and again.language == "sv"
     assert {c.quote for c in again.citations} == {c.quote for c in first.citations}
+
+
+def test_tell_me_more_about_a_topic_of_its_own_is_about_that_topic(corpus_assistant):
+    question = "Vad säger programmet om bostäder?"
+    first = corpus_assistant.ask(question)
+    turn = Turn(question=question, answer=first.answer, goal_areas=[g.name for g in first.goal_areas])
+    more = corpus_assistant.ask("tell me more about the vision", history=[turn])  # read as "more" (p 0.64)
+    assert not more.refused and "Västerås 2026" in more.answer
