@@ -74,7 +74,7 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
 
 def asked_the_same_way(question: str, previous: str, resolver: GoalAreaResolver) -> str:
     """``previous`` without the words that named its goal areas, then ``question`` without its follow-up cue:
-    "sdg för hälsoområdet?" and "och bostäder då?" give "sdg för ? bostäder"."""
+    "sdg för hälsoområdet?" and "och bostäder då?" give "sdg för bostäder då"."""
     named = {w.casefold() for found in resolver.words_found(previous).values() for w in found}
     kept = [w for w in previous.split() if w.casefold().strip("?!.,:;") not in named]
     topic = FOLLOW_UP_CUE.sub(" ", question).strip(" ?!.")
@@ -83,7 +83,7 @@ def asked_the_same_way(question: str, previous: str, resolver: GoalAreaResolver)
 
 @dataclass
 class ResolvedQuestion:
-    question: str  # as asked
+    question: str  # as understood: as asked, or with "the second one" or "och bostäder?" written out
     query: str  # what retrieval searches for
     carried: list[GoalArea] = field(default_factory=list)
     is_follow_up: bool = False
