@@ -66,6 +66,18 @@ class SelectionWeights:
         return features @ np.asarray(self.coefficients) + self.intercept
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a sentence index is built from: its units, their headings, their chunks' indexed texts, the units as
+    described, and which unit each footnote belongs to ({referring unit: footnote unit})."""
+
+    units: list[Unit]
+    headings: list[str]
+    chunk_texts: list[str]
+    descriptions: list[str]
+    notes: dict[int, int]
+
+
 class SentenceIndex:
     """Every unit of the corpus, with passage vectors of units and headings, and BM25 over unit + headings.
     Built on first use (a few seconds for the programme), then kept."""
@@ -85,36 +97,36 @@ class SentenceIndex:
         self._lock = threading.Lock()
         self._built = False
 
-    def _texts(self) -> tuple[list[Unit], list[str], list[str], list[str]]:
+    def _texts(self) -> Prepared:
         """The units, their headings, their chunks' indexed texts and the units as described (a footnote with the
         sentence that refers to it): what the index embeds."""
         units = [u for c in self.chunks.values() for u in split_units(c)]
         headings = [" > ".join(u.chunk.section_path) or u.chunk.document_title for u in units]
-        return units, headings, [u.chunk.indexed_text() for u in units], described(units, footnotes(units))
+        notes = footnotes(units)
+        return Prepared(units, headings, [u.chunk.indexed_text() for u in units], described(units, notes), notes)
 
     def warm(self, lock: threading.Lock | None = None, batch: int = 32) -> None:
         """Embed everything the index needs ``batch`` texts at a time, each batch under ``lock`` (a serving
         process's models lock: questions on the generation in service wait for one batch at most), then build."""
         prepared = self._texts()
-        _, headings, chunk_texts, descriptions = prepared
-        texts = list(dict.fromkeys(descriptions + headings + chunk_texts))
+        texts = list(dict.fromkeys(prepared.descriptions + prepared.headings + prepared.chunk_texts))
         for start in range(0, len(texts), batch):
             with lock or contextlib.nullcontext():
                 self.embeddings.get(texts[start : start + batch])
         with lock or contextlib.nullcontext():
             self._build(prepared)
 
-    def _build(self, prepared: tuple[list[Unit], list[str], list[str], list[str]] | None = None) -> None:
+    def _build(self, prepared: Prepared | None = None) -> None:
         with self._lock:
             if self._built:
                 return
-            self.units, self.headings, chunk_texts, descriptions = prepared or self._texts()
-            self.unit_vectors = self.embeddings.get(descriptions)
+            prepared = prepared or self._texts()
+            self.units, self.headings, self.footnote_of = prepared.units, prepared.headings, prepared.notes
+            self.unit_vectors = self.embeddings.get(prepared.descriptions)
             self.heading_vectors = self.embeddings.get(self.headings)
-            self.chunk_vectors = self.embeddings.get(chunk_texts)
+            self.chunk_vectors = self.embeddings.get(prepared.chunk_texts)
             self.hubness = _hubness(self.unit_vectors, self.questions)
-            self.tokens = [tokenize(text) for text in descriptions]
-            self.footnote_of = footnotes(self.units)
+            self.tokens = [tokenize(text) for text in prepared.descriptions]
             self.heading_tokens = [set(tokenize(h)) for h in self.headings]
             self.bm25 = (
                 BM25Okapi([t + list(h) for t, h in zip(self.tokens, self.heading_tokens)]) if self.units else None
