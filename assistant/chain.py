@@ -221,10 +221,10 @@ class Assistant:
         self.chain.invoke(state)
         return state
 
-    def retrieve(self, query: str, language: str, filters: RetrievalFilters | None = None) -> RetrievalResult:
-        """Hybrid retrieval through the LangChain retriever, back as hits with their scores; ``language``: that of the
-        query's text (English text weighs keywords less), not of the answer asked for."""
-        return self.retriever.results(query, language, filters)
+    def retrieve(self, query: str, filters: RetrievalFilters | None = None) -> RetrievalResult:
+        """Hybrid retrieval through the LangChain retriever, back as hits with their scores. The keyword weight goes
+        by the language of the query's text (English text weighs keywords less), not of the answer asked for."""
+        return self.retriever.results(query, detect_language(query), filters)
 
     # -- stages -----------------------------------------------------------------------------------
     def _refuse(self, state: QuestionState, text: str) -> QuestionState:
@@ -305,12 +305,12 @@ class Assistant:
     def _score_quotes(self, question: str, quotes: list[str]) -> list[float | None]:
         """The selector's score of each quote as an answer to ``question`` (for the quote and shorter operations)."""
         vector = self.embedder.embed_queries_array([question])[0]
-        hits = self.retrieve(question, detect_language(question)).hits
+        hits = self.retrieve(question).hits
         return self.selector.score_texts(question, vector, hits, quotes)
 
     def _quote_about(self, state: QuestionState, topic: str) -> Answer | None:
         vector = self.embedder.embed_queries_array([topic])[0]
-        hits = self.retrieve(topic, detect_language(topic), state.filters).hits
+        hits = self.retrieve(topic, state.filters).hits
         best = self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
         if not best:
             return None
@@ -333,7 +333,7 @@ class Assistant:
         resolved = state.resolved.question if state.resolved.question != state.question else None  # "the last one"
         about = resolved or quote_topic(state.question) or last.question
         vector = self.embedder.embed_queries_array([about])[0]
-        hits = self.retrieve(about, detect_language(about), state.filters).hits
+        hits = self.retrieve(about, state.filters).hits
         quoted = set(previous_quotes(last.answer))
         fresh = [u for u in self.selector.scored(about, vector, hits, state.filters) if u.text not in quoted]
         units = select_units(fresh, max_units=3, max_chars=900, keep_ratio=0.0)
@@ -405,7 +405,7 @@ class Assistant:
         """Add the passage that best answers the question in the programme's own words, when not yet quoted."""
         assert state.resolved is not None and state.vector is not None
         t0 = time.perf_counter()
-        hits = self.retrieve(state.resolved.query, detect_language(state.resolved.query)).hits
+        hits = self.retrieve(state.resolved.query).hits
         state.retrieval_ms = (time.perf_counter() - t0) * 1000
         best = self.selector.select(state.resolved.query, state.vector, hits, max_units=1, filters=state.filters)
         if best and all(c.quote != best[0].text for c in fact.citations):
@@ -416,7 +416,7 @@ class Assistant:
     def _retrieve(self, state: QuestionState) -> QuestionState:
         assert state.resolved is not None and state.vector is not None
         t0 = time.perf_counter()
-        state.retrieval = self.retrieve(state.resolved.query, detect_language(state.resolved.query), state.filters)
+        state.retrieval = self.retrieve(state.resolved.query, state.filters)
         state.retrieval_ms = (time.perf_counter() - t0) * 1000
         return state
 
@@ -460,16 +460,19 @@ class Assistant:
         )
         state.scope = decision
         if not decision.in_scope and state.history and not state.resolved.is_follow_up:
-            decision = self._lean_on_history(state, named) or decision
-        decision = self._weigh_reading(state, decision)
+            leaned = self._lean_on_history(state, named)
+            if leaned is not None:  # the question is now the follow-up as resolved
+                decision, asked_in = leaned, detect_language(state.resolved.question)
+        decision = self._weigh_reading(state, decision, asked_in)
         if not state.retrieval.hits or not decision.in_scope:
             log.info("declined: %s", decision.reason)
             return self._refuse(state, message("refusal", state.language))
         return state
 
-    def _weigh_reading(self, state: QuestionState, decision: ScopeDecision) -> ScopeDecision:
+    def _weigh_reading(self, state: QuestionState, decision: ScopeDecision, asked_in: Language) -> ScopeDecision:
         """The scope classifier declines what reads as out of scope, and rescues a sincere question that falls only
-        just below the similarity floor (colloquial, sceptical, very short)."""
+        just below the similarity floor (colloquial, sceptical, very short); ``asked_in``: the language of the
+        question's text, whose floor applies."""
         reading, s = state.reading, self.settings
         if reading is None:
             return decision
@@ -481,9 +484,7 @@ class Assistant:
                 decision.top_similarity,
                 decision.out_of_scope_similarity,
             )
-        floor = (
-            s.scope_min_similarity_en if detect_language(state.resolved.question) == "en" else s.scope_min_similarity_sv
-        )
+        floor = s.scope_min_similarity_en if asked_in == "en" else s.scope_min_similarity_sv
         weak = decision.top_similarity < floor + s.classifier_decline_margin
         if decision.in_scope and weak and reading.out_of_scope_p >= s.out_of_scope_min_p:
             return ScopeDecision(
@@ -508,7 +509,7 @@ class Assistant:
         assert state.resolved is not None
         retry = resolve_follow_up(state.resolved.question, state.history, self.resolver, force=True)
         vector = self.embedder.embed_queries_array([retry.query])[0]
-        result = self.retrieve(retry.query, detect_language(retry.query), state.filters)
+        result = self.retrieve(retry.query, state.filters)
         again = self.scope.assess(
             retry.question, vector, result.top_dense_similarity, detect_language(retry.question), named
         )

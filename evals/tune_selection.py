@@ -19,7 +19,6 @@ from sklearn.model_selection import GroupKFold
 
 from assistant.chain import Assistant
 from assistant.selection import FEATURES, SelectionWeights
-from assistant.understanding.language import detect_language
 from evals.golden import GoldenItem, load_split
 from evals.metrics import normalise
 
@@ -36,7 +35,7 @@ def gather(assistant: Assistant, items: list[GoldenItem]) -> TrainingSet:
     feats, labels, groups = [], [], []
     for g, item in enumerate(items):
         vector = assistant.embedder.embed_queries_array([item.question])[0]
-        hits = assistant.retrieve(item.question, detect_language(item.question)).hits
+        hits = assistant.retrieve(item.question).hits
         found = assistant.selector.candidates(item.question, vector, hits)
         facts = [normalise(f) for f in item.key_facts]
         y = [any(f in normalise(assistant.selector.index.units[i].text) for f in facts) for i in found.rows]
