@@ -26,6 +26,7 @@ from assistant.draft import DraftRequest, DraftWriter, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.followups import FollowUpOperations, previous_quotes, quote_topic
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
+from assistant.known_answers import KnownAnswers
 from assistant.mapper import GoalAreaMapper, MappingResult, is_work_description, render_mapping
 from assistant.models import Answer, GoalAreaRef, Timings, Turn
 from assistant.retrieval.filters import RetrievalFilters
@@ -126,7 +127,8 @@ class Assistant:
         typical = ExampleVectors(embedder, settings.cache_dir).get(
             [e.text for task in HUB_TASKS for e in load_examples(task)]
         )
-        sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines, questions=typical)
+        answers = KnownAnswers.packaged(embedder, settings.cache_dir)
+        sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines, questions=typical, answers=answers)
         self.selector = UnitSelector(
             sentence_index, SelectionWeights.packaged(), other_kind_penalty=settings.other_kind_penalty
         )

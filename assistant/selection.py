@@ -21,6 +21,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.compose import SentenceEmbeddings, Unit, select_units, split_units
+from assistant.known_answers import KnownAnswers
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.searcher import RetrievedChunk
 from core.models import Chunk, DocumentKind
@@ -42,6 +43,8 @@ FEATURES = (
     "sdg_line",  # the line that lists a goal area's SDGs (the answer's header names them already)
     "hubness",  # how close the unit is to questions in general: the mean of its 50 best similarities to the
     # example questions (a unit near every question, "Programmet utgår från …", is no answer to any one)
+    "known_similarity",  # similarity of the question to the closest known question this unit answers (0 for none)
+    "known",  # the unit answers some known question (with known_similarity: how far above a typical likeness)
 )
 HUB_NEIGHBOURS = 50
 
@@ -88,12 +91,15 @@ class SentenceIndex:
         embeddings: SentenceEmbeddings,
         sdg_lines: frozenset[str] = frozenset(),
         questions: np.ndarray | None = None,
+        answers: KnownAnswers | None = None,
     ):
-        """``questions``: query vectors of typical questions (the classifiers' examples), for each unit's hubness."""
+        """``questions``: query vectors of typical questions (the classifiers' examples), for each unit's hubness;
+        ``answers``: questions whose answering phrases are known (assistant/known_answers.py)."""
         self.chunks = chunks
         self.embeddings = embeddings
         self.sdg_lines = sdg_lines
         self.questions = questions
+        self.answers = answers
         self._lock = threading.Lock()
         self._built = False
 
@@ -126,6 +132,7 @@ class SentenceIndex:
             self.heading_vectors = self.embeddings.get(self.headings)
             self.chunk_vectors = self.embeddings.get(prepared.chunk_texts)
             self.hubness = _hubness(self.unit_vectors, self.questions)
+            self.answered_by = self.answers.answered_by([u.text for u in self.units]) if self.answers else None
             self.tokens = [tokenize(text) for text in prepared.descriptions]
             self.heading_tokens = [set(tokenize(h)) for h in self.headings]
             self.bm25 = (
@@ -192,6 +199,19 @@ def _hubness(units: np.ndarray, questions: np.ndarray | None) -> np.ndarray:
     similarities = units @ np.asarray(questions, dtype=np.float32).T
     k = min(HUB_NEIGHBOURS, similarities.shape[1])
     return np.sort(similarities, axis=1)[:, -k:].mean(axis=1).astype(np.float64)
+
+
+def _known_similarity(ix: SentenceIndex, vector: np.ndarray, rows: list[int]) -> list[float]:
+    """For each unit (row), the similarity of the question to the closest known question it answers (0 for none,
+    or when all such questions are held out)."""
+    if ix.answers is None or ix.answered_by is None:
+        return [0.0] * len(rows)
+    asked = ix.answers.similarities(vector)
+    out = []
+    for i in rows:
+        known = ix.answered_by[i]
+        out.append(max(float(asked[known].max()), 0.0) if len(known) else 0.0)
+    return out
 
 
 def _share(question_tokens: set[str], tokens: set[str], idf: dict[str, float] | None = None) -> float:
@@ -282,6 +302,7 @@ class UnitSelector:
         best_keyword = max(float(keyword[i]) for i in rows) or 1.0
         heading_dense = ix.heading_vectors[rows] @ np.asarray(vector, dtype=np.float32)
         chunk_dense = ix.chunk_vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        known = _known_similarity(ix, vector, rows)
         out = np.zeros((len(rows), len(FEATURES)))
         for j, i in enumerate(rows):
             unit = ix.units[i]
@@ -299,6 +320,8 @@ class UnitSelector:
                 1.0 if unit.position == 0 else 0.0,
                 1.0 if unit.text in ix.sdg_lines else 0.0,
                 float(ix.hubness[i]),
+                known[j],
+                1.0 if known[j] > 0 else 0.0,
             )
         return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import platform
 import tempfile
@@ -32,25 +33,37 @@ def history_turns(assistant: Assistant, item: GoldenItem) -> list[Turn]:
     return turns
 
 
+def held_out(assistant: Assistant, item: GoldenItem):
+    """A block in which the selector's known questions near the item's (and its conversation's) are ignored: an
+    evaluated question never meets itself among the known answers (assistant/known_answers.py)."""
+    answers = assistant.selector.index.answers
+    return answers.holding_out([item.question, *item.history]) if answers else contextlib.nullcontext()
+
+
 def run_items(assistant: Assistant, items: list[GoldenItem]) -> list[ItemResult]:
-    retrievers = RETRIEVERS + (("reranked",) if assistant.searcher.reranker is not None else ())
     results = []
     for item in items:
-        turns = history_turns(assistant, item)
-        state = assistant.run(item.question, history=turns)
-        assert state.answer is not None
-        result = ItemResult(item, state.answer, stage_ms=dict(state.stage_ms))
-        if state.verification is not None:
-            result.faithfulness = state.verification.faithfulness
-        if item.relevant_sections:
-            query = resolve_follow_up(item.question, turns, assistant.resolver).query
-            language = detect_language(item.question)
-            for name in retrievers:
-                hits = assistant.searcher.search(query, k=10, language=language, retriever=name).hits
-                result.rankings[name] = [h.chunk.chunk_id for h in hits]
-            result.relevant = item.relevant_chunks(assistant.index.chunks)
-        results.append(result)
+        with held_out(assistant, item):
+            results.append(_run_item(assistant, item))
     return results
+
+
+def _run_item(assistant: Assistant, item: GoldenItem) -> ItemResult:
+    retrievers = RETRIEVERS + (("reranked",) if assistant.searcher.reranker is not None else ())
+    turns = history_turns(assistant, item)
+    state = assistant.run(item.question, history=turns)
+    assert state.answer is not None
+    result = ItemResult(item, state.answer, stage_ms=dict(state.stage_ms))
+    if state.verification is not None:
+        result.faithfulness = state.verification.faithfulness
+    if item.relevant_sections:
+        query = resolve_follow_up(item.question, turns, assistant.resolver).query
+        language = detect_language(item.question)
+        for name in retrievers:
+            hits = assistant.searcher.search(query, k=10, language=language, retriever=name).hits
+            result.rankings[name] = [h.chunk.chunk_id for h in hits]
+        result.relevant = item.relevant_chunks(assistant.index.chunks)
+    return result
 
 
 def run_baseline(baseline: BaselinePipeline, items: list[GoldenItem]) -> list[ItemResult]:

