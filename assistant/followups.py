@@ -144,10 +144,14 @@ class FollowUpOperations:
         return [GoalAreaRef.of(ga) for name in last.goal_areas if (ga := model.goal_area(name)) is not None]
 
     def which_goals(self, question: str, last: Turn, language: str) -> FactAnswer | None:
-        """The SDGs of the goal areas the previous answer concerned (or that its question named)."""
+        """The SDGs of the goal areas the question names ("en annan sak: vilka mål hör till utbildningsområdet?"),
+        else of those the previous answer concerned (or that its question named)."""
         if self.facts is None or self.resolver is None:
             return None
         model = self.resolver.model
+        named = [m.goal_area for m in self.resolver.by_name(question)]
+        if named:
+            return self.facts.sdgs_of(named, language, together=True)
         areas = [ga for name in last.goal_areas if (ga := model.goal_area(name)) is not None]
         if not areas:
             areas = [m.goal_area for m in self.resolver.by_name(last.question)][:1]

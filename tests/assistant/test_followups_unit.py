@@ -60,6 +60,9 @@ def test_which_goals_after_an_answer_about_the_programme_as_a_whole_gives_all_it
     housing = Turn(question="Vad säger programmet om bostäder?", answer="> … [1]")
     named = ops.which_goals("vilka mål hör till det?", housing, "sv")
     assert named is not None and [g.sdgs for g in named.goal_areas] == [[5, 10, 11, 17]]
+    # a question that names its own area is about that area, whatever the previous answer was
+    own = ops.which_goals("En annan sak: vilka globala mål hör till utbildningsområdet?", housing, "sv")
+    assert own is not None and [g.sdgs for g in own.goal_areas] == [[4, 5, 10, 17]]
 
 
 def test_a_fact_sheets_list_quote_is_read_back_whole_without_its_source_line():
