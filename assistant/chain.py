@@ -537,10 +537,28 @@ class Assistant:
                     generated, hits, self.index.goal_model, goal_areas, state.question, state.language
                 )
                 return state
-        units = self.selector.select(state.resolved.query, state.vector, hits, filters=state.filters)
+        units = self.selector.select(state.resolved.query, state.vector, hits, filters=self._topic_filters(state))
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
         state.answer = self._extractive(state.question, units, goal_areas, state.language, state.resolved.question)
         return state
+
+    def _topic_filters(self, state: QuestionState) -> RetrievalFilters | None:
+        """A question on a topic that names a goal area ("vad säger programmet om arbete?") is answered from that
+        area's passages, when the best of them scores nearly as well as the best of all (``topic_area_margin``):
+        "säger grundlagstexten något om demokrati?" keeps the constitution's sentence, which scores far better."""
+        assert state.resolved is not None and state.vector is not None and state.retrieval is not None
+        margin, topic = self.settings.topic_area_margin, quote_topic(state.resolved.question)
+        if margin is None or not topic or len(topic.split()) > 3 or not self.resolver:
+            return state.filters
+        if state.filters is not None and state.filters.goal_area:
+            return state.filters
+        named = self.resolver.by_name(topic)
+        if not named:
+            return state.filters
+        area = (state.filters or RetrievalFilters()).model_copy(update={"goal_area": named[0].goal_area.name})
+        question, vector, hits = state.resolved.query, state.vector, state.retrieval.hits
+        best = self.selector.top_score(question, vector, hits, state.filters)
+        return area if self.selector.top_score(question, vector, hits, area) >= best - margin else state.filters
 
     def _finish(self, state: QuestionState) -> Answer:
         assert state.answer is not None

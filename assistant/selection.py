@@ -325,6 +325,13 @@ class UnitSelector:
             )
         return out
 
+    def top_score(
+        self, question: str, vector: np.ndarray, hits: list[RetrievedChunk], filters: RetrievalFilters | None = None
+    ) -> float:
+        """The fitted score of the best candidate unit (within ``filters``), -inf when there is none."""
+        found = self.candidates(question, vector, hits, filters)
+        return float(self.weights.score(found.features).max()) if found.rows else float("-inf")
+
     def score_texts(
         self, question: str, vector: np.ndarray, hits: list[RetrievedChunk], texts: list[str]
     ) -> list[float | None]:
