@@ -144,7 +144,7 @@ class Assistant:
             GenerativeAnswerer(backend, embedder, self.sentences, settings) if backend is not None else None
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
-        self.reader = QuestionReader(classifiers)
+        self.reader = QuestionReader(classifiers, embedder.embed_queries_array)
         self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes)
         self.chain = self._build_chain()
 
