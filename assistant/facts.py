@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.attribution import programme_first, quoted_by_document
-from assistant.compose import Unit, citation_for, quote_block, split_units
+from assistant.compose import YES_NO, Unit, citation_for, quote_block, split_units
 from assistant.models import Citation, GoalAreaRef
 from assistant.understanding.goal_areas import GoalAreaMatch, GoalAreaResolver
 from core.models import Chunk, GoalArea, GoalAreaModel, MainArea
@@ -130,6 +130,7 @@ class StructuredFacts:
     # -- the intents ----------------------------------------------------------------------------
     def answer(self, question: str, language: str, carried: list[GoalArea] | None = None) -> FactAnswer | None:
         matches = self.resolver.by_name(question)
+        polar = bool(YES_NO.search(question))  # "ingår mål 13?" asks yes or no; "vilket område har mål 13?" presumes
         named = [m.goal_area for m in matches]
         top_named = _top_named(matches)
         mains = self.resolver.main_areas_named(question)
@@ -138,7 +139,8 @@ class StructuredFacts:
         asks_sdgs = bool(SDG_TERMS.search(question)) or bool(numbers)
         if numbers and asks_sdgs:
             uncovered = all(n not in self.model.covered_sdgs for n in numbers)
-            if uncovered and not MEMBERSHIP.search(question):  # "what does the programme say about SDG 14?"
+            # "what does the programme say about SDG 14?", "which goal area covers SDG 13?": it is in none
+            if uncovered and not (MEMBERSHIP.search(question) and polar):
                 return self._sdg_meaning(numbers, language, decline_uncovered=True)
             areas = top_named or (carried or [])
             if areas:

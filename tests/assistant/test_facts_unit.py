@@ -54,6 +54,20 @@ def test_an_sdg_outside_the_programme_is_said_to_be_outside(facts):
     assert "is not part of any of the programme's goal areas" in fact.text and fact.goal_areas == []
 
 
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("Which goal area covers SDG 14, life below water?", True),  # presumes an area holds it
+        ("vilket målområde hör mål 6 till?", True),
+        ("Ingår mål 13 i programmet?", False),  # asks yes or no: answered "no"
+        ("Is SDG 7 one of the goals the programme covers?", False),
+    ],
+)
+def test_an_sdg_outside_the_programme_is_declined_unless_asked_whether_it_is_included(facts, question, declined):
+    fact = facts.answer(question, "en")
+    assert fact is not None and fact.declined is declined and fact.goal_areas == []
+
+
 def test_lists_of_goal_areas_and_main_areas(facts):
     areas = facts.answer("Vilka målområden finns det?", "sv")
     assert (
