@@ -279,7 +279,7 @@ class Assistant:
     def _operation(self, state: QuestionState, operation: str) -> Answer | None:
         last, language = last_answered(state.history), state.language
         if operation == "quote" and (topic := quote_topic(state.question)):
-            about = self._quote_about(state, topic)  # "ge mig citatet om diskriminering": a quote on that topic
+            about = self._quote_about(state, topic, last)  # "ge mig citatet om diskriminering": a quote on that topic
             if about is not None:
                 return about
         if operation in ("quote", "shorter"):
@@ -310,14 +310,24 @@ class Assistant:
         hits = self.retrieve(question).hits
         return self.selector.score_texts(question, vector, hits, quotes)
 
-    def _quote_about(self, state: QuestionState, topic: str) -> Answer | None:
+    def _quote_about(self, state: QuestionState, topic: str, last: Turn) -> Answer | None:
+        """A quote on a topic ("citera vad det står om kvalitet"): from the previous answer's goal area when it had one
+        and speaks of the topic there, else from all the documents."""
         vector = self.embedder.embed_queries_array([topic])[0]
         hits = self.retrieve(topic, state.filters).hits
-        best = self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
+        areas = self.followups.areas_of(last) or (
+            [GoalAreaRef.of(ga) for ga in state.resolved.carried] if state.resolved else []
+        )
+        best: list = []
+        if areas and not (state.filters and state.filters.goal_area):
+            within = (state.filters or RetrievalFilters()).model_copy(update={"goal_area": areas[0].name})
+            best = self.selector.select(topic, vector, hits, max_units=1, filters=within)
+        best = best or self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
         if not best:
             return None
         text, citation = lead_and_quote(message("op_quote_intro", state.language), best[0].chunk, best[0].text)
-        areas = [GoalAreaRef.of(ga) for ga in state.resolved.carried] if state.resolved else []
+        if all(a.name != best[0].chunk.goal_area for a in areas):
+            areas = []  # the quote came from elsewhere: no area of the previous answer heads it
         return Answer(
             question=state.question,
             answer=text,
