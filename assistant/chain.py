@@ -44,6 +44,7 @@ from assistant.understanding.classifiers import (
     load_examples,
 )
 from assistant.understanding.conversation import ResolvedQuestion, last_answered, resolve_follow_up, resolve_ordinal
+from assistant.understanding.glossary import Glossary
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.language import Language, detect_language, follow_up_language, requested_language
 from assistant.verify import Verification
@@ -114,7 +115,8 @@ class Assistant:
         reranker = CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
         model = index.goal_model
         self.resolver = GoalAreaResolver(model, embedder) if model else None
-        self.searcher = HybridSearcher(index, embedder, settings, reranker, self.resolver)
+        glossary = Glossary.packaged() if settings.glossary else None
+        self.searcher = HybridSearcher(index, embedder, settings, reranker, self.resolver, glossary)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
         self.facts = StructuredFacts(model, index.chunks, self.resolver) if model and self.resolver else None
         if sentences is None or sentences.embedder is not embedder:
@@ -130,7 +132,10 @@ class Assistant:
         answers = KnownAnswers.packaged(embedder, settings.cache_dir)
         sentence_index = SentenceIndex(index.chunks, self.sentences, sdg_lines, questions=typical, answers=answers)
         self.selector = UnitSelector(
-            sentence_index, SelectionWeights.packaged(), other_kind_penalty=settings.other_kind_penalty
+            sentence_index,
+            SelectionWeights.packaged(),
+            other_kind_penalty=settings.other_kind_penalty,
+            glossary=glossary,
         )
         self.scope = ScopeGuard(embedder, index.chunks, settings)
         classifiers = Classifiers(embedder, settings.cache_dir)

@@ -24,6 +24,7 @@ from assistant.compose import SentenceEmbeddings, Unit, select_units, split_unit
 from assistant.known_answers import KnownAnswers
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.searcher import RetrievedChunk
+from assistant.understanding.glossary import Glossary
 from core.models import Chunk, DocumentKind
 from core.text import shared_token_count, tokenize
 from store.keyword_index import closest_terms
@@ -255,7 +256,10 @@ class UnitSelector:
         pool_dense: int = 12,
         pool_keyword: int = 12,
         other_kind_penalty: float = 0.0,
+        glossary: Glossary | None = None,
     ):
+        """``glossary``: Swedish terms for an English question's words, searched by keyword beside them."""
+        self.glossary = glossary
         self.index = index
         self.weights = weights
         self.pool_chunks = pool_chunks
@@ -277,7 +281,8 @@ class UnitSelector:
         if not ix.units:
             return Candidates([], np.zeros((0, len(FEATURES))))
         dense = ix.unit_vectors @ np.asarray(vector, dtype=np.float32)
-        terms = closest_terms(tokenize(question), ix.vocabulary, ix.known)  # "bostader", "segregaton" match too
+        searched = self.glossary.expand(question) if self.glossary else question
+        terms = closest_terms(tokenize(searched), ix.vocabulary, ix.known)  # "bostader", "segregaton" match too
         keyword = np.asarray(ix.bm25.get_scores(terms), dtype=np.float64) if terms else np.zeros(len(ix.units))
         rank = {h.chunk.chunk_id: r for r, h in enumerate(hits[: self.pool_chunks], start=1)}
         rows = [i for i, u in enumerate(ix.units) if u.chunk.chunk_id in rank]

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
         0.03, description="Extra contrast allowed when the question names a goal area's topic."
     )
 
+    glossary: bool = Field(
+        True,
+        description="Keyword search adds the Swedish terms for an English question's words "
+        "(assistant/data/glossary.toml).",
+    )
     topic_area_margin: float | None = Field(
         1.0,
         description="A question on a topic that names a goal area ('vad säger programmet om arbete?') is answered "

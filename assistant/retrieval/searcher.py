@@ -11,6 +11,7 @@ from langchain_core.documents import Document
 
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.understanding.glossary import Glossary
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.embedders import Embedder
 from core.models import Chunk, DocumentKind
@@ -87,12 +88,14 @@ class HybridSearcher:
         settings: Settings,
         reranker: Reranker | None = None,
         resolver: GoalAreaResolver | None = None,
+        glossary: Glossary | None = None,
     ):
         self.index = index
         self.embedder = embedder
         self.settings = settings
         self.reranker = reranker
         self.resolver = resolver  # when set, a question naming a goal area also ranks that area's chunks
+        self.glossary = glossary  # when set, keyword search adds the Swedish terms for an English question's words
 
     def dense(self, query: str, k: int, filters: RetrievalFilters | None = None) -> Ranking:
         vector = self.embedder.embed_query(query)
@@ -105,6 +108,7 @@ class HybridSearcher:
 
     def keyword(self, query: str, k: int, filters: RetrievalFilters | None = None) -> Ranking:
         allowed = {cid for cid, c in self.index.chunks.items() if filters.accepts(c)} if filters else None
+        query = self.glossary.expand(query) if self.glossary else query
         return self.index.keyword.search(query, k=k, allowed=allowed)
 
     def search(

@@ -150,7 +150,7 @@ def test_an_operation_after_a_declined_turn_works_on_the_answer_before_it(corpus
 
 @pytest.mark.parametrize(
     ("first", "expected"),
-    [("följs det upp nån gång?", "följs årligen upp")],
+    [("hur vet man om programmet funkar?", "följs årligen upp")],
 )
 def test_a_quote_request_gives_the_quote_that_answered_the_previous_question(corpus_assistant, first, expected):
     answer = corpus_assistant.ask(first)
@@ -316,3 +316,17 @@ def test_a_quote_on_a_topic_stays_in_the_previous_answers_goal_area_and_keeps_it
     assert [c.goal_area for c in answer.citations] == [education] and turns[-1].goal_areas == [education]
     goals = corpus_assistant.ask("vilka mål hör till det?", history=turns)
     assert [g.sdgs for g in goals.goal_areas] == [[4, 5, 10, 17]]
+
+
+def test_an_english_question_finds_the_swedish_term_through_the_glossary(corpus_assistant):
+    """'core values' is 'värdegrund' in the programme: without the glossary, keyword search finds nothing for the
+    English words and the value base is not quoted."""
+    question = "Which core values does the city work by?"
+    assert any(c.quote.startswith("Den värdegrund som är antagen") for c in corpus_assistant.ask(question).citations)
+    glossary = corpus_assistant.searcher.glossary
+    corpus_assistant.searcher.glossary = corpus_assistant.selector.glossary = None
+    try:
+        answer = corpus_assistant.ask(question)
+        assert not any(c.quote.startswith("Den värdegrund som är antagen") for c in answer.citations)
+    finally:
+        corpus_assistant.searcher.glossary = corpus_assistant.selector.glossary = glossary
