@@ -563,7 +563,7 @@ class Assistant:
         "säger grundlagstexten något om demokrati?" keeps the constitution's sentence, which scores far better."""
         assert state.resolved is not None and state.vector is not None and state.retrieval is not None
         margin, topic = self.settings.topic_area_margin, quote_topic(state.resolved.question)
-        if margin is None or not topic or len(topic.split()) > 3 or not self.resolver:
+        if not self.settings.topic_area or not topic or len(topic.split()) > 3 or not self.resolver:
             return state.filters
         if state.filters is not None and state.filters.goal_area:
             return state.filters

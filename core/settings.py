@@ -110,12 +110,14 @@ class Settings(BaseSettings):
         description="Keyword search adds the Swedish terms for an English question's words "
         "(assistant/data/glossary.toml).",
     )
-    topic_area_margin: float | None = Field(
+    topic_area: bool = Field(True, description="Answer a question whose topic names a goal area from that area.")
+    topic_area_margin: float = Field(
         1.0,
+        ge=0,
         description="A question on a topic that names a goal area ('vad säger programmet om arbete?') is answered "
-        "from that area's passages when their best fitted score is within this margin of the best overall; None "
-        "switches it off. Dev (653 items) with margins 0 / 0.5 / 1 / 2 / 4: pass 0.822 / 0.822 / 0.822 / 0.819 / "
-        "0.819; a fresh batch of 124 items: 0.815 / 0.823 / 0.823 / 0.823 / 0.823 (off: 0.822 and 0.798).",
+        "from that area's passages when their best fitted score is within this margin of the best overall. Dev "
+        "(653 items) with margins 0 / 0.5 / 1 / 2 / 4: pass 0.822 / 0.822 / 0.822 / 0.819 / 0.819; a fresh batch "
+        "of 124 items: 0.815 / 0.823 / 0.823 / 0.823 / 0.823 (off: 0.822 and 0.798).",
     )
 
     # The example-trained classifiers (assistant/understanding/classifiers.py); thresholds chosen on the dev split

