@@ -480,7 +480,7 @@ class Assistant:
             leaned = self._lean_on_history(state, named)
             if leaned is not None:  # the question is now the follow-up as resolved
                 decision, asked_in = leaned, detect_language(state.resolved.question)
-        decision = self._weigh_reading(state, decision, asked_in)
+        decision = self._like_a_known_question(state, self._weigh_reading(state, decision, asked_in))
         if not state.retrieval.hits or not decision.in_scope:
             log.info("declined: %s", decision.reason)
             return self._refuse(state, message("refusal", state.language))
@@ -520,6 +520,19 @@ class Assistant:
                     decision.out_of_scope_similarity,
                 )
         return decision
+
+    def _like_a_known_question(self, state: QuestionState, decision: ScopeDecision) -> ScopeDecision:
+        """A question declined for scope is answered after all when it reads almost the same as a known answered
+        question (``known_scope_min_similarity``): "blir det nån uppföljning alls?" beside "hur följs programmet
+        upp?"."""
+        answers = self.selector.index.answers
+        if decision.in_scope or answers is None or not answers.examples or state.vector is None:
+            return decision
+        closest = float(answers.similarities(state.vector).max())
+        if closest < self.settings.known_scope_min_similarity:
+            return decision
+        reason = f"reads like a known answered question ({closest:.2f})"
+        return ScopeDecision(True, reason, decision.top_similarity, decision.out_of_scope_similarity)
 
     def _lean_on_history(self, state: QuestionState, named: bool) -> ScopeDecision | None:
         """Without evidence on its own, a question in a conversation may lean on what came before."""

@@ -110,6 +110,14 @@ class Settings(BaseSettings):
         description="Keyword search adds the Swedish terms for an English question's words "
         "(assistant/data/glossary.toml).",
     )
+    known_scope_min_similarity: float = Field(
+        0.96,
+        description="A question declined for scope is answered when it is at least this similar to a known "
+        "answered dev question (assistant/known_answers.py). Dev (995 items, near copies held out) with 0.92 / "
+        "0.93 / 0.94 / 0.95 / 0.96 / 0.97 / off: pass 0.836 / 0.837 / 0.838 / 0.839 / 0.839 / 0.836 / 0.836, "
+        "refusal 0.929 / 0.935 / 0.941 / 0.947 / 0.947 / 0.947 / 0.947, false refusal 0.007 up to 0.96, 0.012 "
+        "from 0.97.",
+    )
     topic_area: bool = Field(True, description="Answer a question whose topic names a goal area from that area.")
     topic_area_margin: float = Field(
         1.0,

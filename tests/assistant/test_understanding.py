@@ -47,7 +47,12 @@ def test_a_sceptical_question_is_answered_not_declined(corpus_assistant):
     answer = corpus_assistant.ask(question)
     assert not answer.refused and "handlingsplan" in answer.answer.casefold()
     assert (
-        with_settings(corpus_assistant, contrast_min_out_of_scope_p=0.0, rescue_max_out_of_scope_p=0.0)
+        with_settings(
+            corpus_assistant,
+            contrast_min_out_of_scope_p=0.0,
+            rescue_max_out_of_scope_p=0.0,
+            known_scope_min_similarity=2.0,  # nor like a known answered question
+        )
         .ask(question)
         .refused
     )
