@@ -206,12 +206,11 @@ def _hubness(units: np.ndarray, questions: np.ndarray | None) -> np.ndarray:
     return np.sort(similarities, axis=1)[:, -k:].mean(axis=1).astype(np.float64)
 
 
-def _known_similarity(ix: SentenceIndex, vector: np.ndarray, rows: list[int]) -> list[float]:
+def _known_similarity(ix: SentenceIndex, asked: np.ndarray | None, rows: list[int]) -> list[float]:
     """For each unit (row), the similarity of the question to the closest known question it answers (0 for none,
-    or when all such questions are held out)."""
-    if ix.answers is None or ix.answered_by is None:
+    or when all such questions are held out); ``asked``: the question's similarity to each known question."""
+    if asked is None or ix.answered_by is None:
         return [0.0] * len(rows)
-    asked = ix.answers.similarities(vector)
     out = []
     for i in rows:
         known = ix.answered_by[i]
@@ -296,21 +295,20 @@ class UnitSelector:
         rows = [i for i, u in enumerate(ix.units) if u.chunk.chunk_id in rank]
         rows += _best(dense, self.pool_dense, ix.policy)
         rows += [i for i in _best(keyword, self.pool_keyword, ix.policy) if keyword[i] > 0] + list(include)
-        rows += self._known_rows(vector)
+        asked = ix.answers.similarities(vector) if ix.answers is not None else None  # once, for pool and features
+        rows += self._known_rows(asked)
         rows = [i for i in dict.fromkeys(rows) if filters is None or filters.accepts(ix.units[i].chunk)]
         if not rows:
             return Candidates([], np.zeros((0, len(FEATURES))))
-        return Candidates(rows, self._features(set(terms), vector, rows, dense, keyword, rank))
+        return Candidates(rows, self._features(set(terms), vector, rows, dense, keyword, rank, asked))
 
-    def _known_rows(self, vector: np.ndarray) -> list[int]:
+    def _known_rows(self, asked: np.ndarray | None) -> list[int]:
         """The units that answered the known questions closest to this one (``pool_known`` of them) as candidates:
         a passage the pools by meaning and by keywords miss can still be found through a question like this."""
-        ix = self.index
-        if not self.pool_known or ix.answers is None or not ix.answers.examples:
+        if not self.pool_known or asked is None or not len(asked):
             return []
-        asked = ix.answers.similarities(vector)
         closest = [int(e) for e in np.argsort(-asked)[: self.pool_known] if asked[e] > 0]  # held out: -1
-        return [row for e in closest for row in ix.units_answering[e]]
+        return [row for e in closest for row in self.index.units_answering[e]]
 
     def _features(
         self,
@@ -320,13 +318,14 @@ class UnitSelector:
         dense: np.ndarray,
         keyword: np.ndarray,
         rank: dict[str, int],
+        asked: np.ndarray | None,
     ) -> np.ndarray:
         ix = self.index
         best_dense = max(float(dense[i]) for i in rows)
         best_keyword = max(float(keyword[i]) for i in rows) or 1.0
         heading_dense = ix.heading_vectors[rows] @ np.asarray(vector, dtype=np.float32)
         chunk_dense = ix.chunk_vectors[rows] @ np.asarray(vector, dtype=np.float32)
-        known = _known_similarity(ix, vector, rows)
+        known = _known_similarity(ix, asked, rows)
         out = np.zeros((len(rows), len(FEATURES)))
         for j, i in enumerate(rows):
             unit = ix.units[i]
