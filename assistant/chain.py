@@ -22,7 +22,7 @@ from assistant.compose import (
     render_extractive,
     select_units,
 )
-from assistant.draft import DraftRequest, DraftWriter, is_draft_request
+from assistant.draft import TOPIC, DraftRequest, DraftWriter, about_instead, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.followups import FollowUpOperations, previous_quotes, quote_topic
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
@@ -406,7 +406,7 @@ class Assistant:
         if on_topic and (
             (intent == "draft" and p >= s.draft_min_p) or (is_draft_request(question) and intent != "work")
         ):
-            state.answer = self.draft_answer(question, state.language)
+            state.answer = self.draft_answer(self._draft_request(state, question), state.language)
         elif (reading is None or reading.out_of_scope_p < s.work_max_out_of_scope_p) and (
             (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft")
         ):
@@ -417,6 +417,20 @@ class Assistant:
         if state.answer is not None:
             state.answer.question = state.question
         return state
+
+    @staticmethod
+    def _draft_request(state: QuestionState, question: str) -> str:
+        """A writing request as meant: in a conversation, "skriv en text om det" is about what was answered before
+        (its goal area when it had one, else the topic its question named, else that question)."""
+        if not state.history:
+            return question
+        last = last_answered(state.history)
+        named = TOPIC.search(last.question.strip())
+        if len(last.goal_areas) == 1:
+            topic = last.goal_areas[0]
+        else:
+            topic = named.group(1).strip(" ?!.") if named else last.question.strip(" ?!.")
+        return about_instead(question, topic, state.language)
 
     def _supplement(self, state: QuestionState, fact: FactAnswer) -> None:
         """Add the passage that best answers the question in the programme's own words, when not yet quoted."""

@@ -54,6 +54,24 @@ def topic_of(request: str) -> str:
     return found.group(1) if found else request
 
 
+POINTING_TOPIC = re.compile(
+    r"\b(?:om|kring|angående|about|on|regarding)\s+(det|den|detta|denna|dessa|dem|that|it|this|these|those|them)\b",
+    re.IGNORECASE,
+)
+
+
+def about_instead(request: str, topic: str, language: str) -> str:
+    """A writing request in a conversation, with the topic it points back to written in: "skriv en text till
+    intranätet om det" -> "… om demokrati"; one without a topic ("skriv ett inlägg") gets it added. A request that
+    names its own topic is returned as it is."""
+    request = request.strip()
+    if pointing := POINTING_TOPIC.search(request):
+        return request[: pointing.start(1)] + topic + request[pointing.end(1) :]
+    if TOPIC.search(request):
+        return request
+    return f"{request.rstrip(' .!?')} {'om' if language == 'sv' else 'about'} {topic}"
+
+
 def is_draft_request(text: str) -> bool:
     return bool(DRAFT_INTENT.search(text))
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from assistant.draft import DraftRequest, is_draft_request
 from assistant.mapper import is_work_description
+from assistant.models import Turn
 from assistant.understanding.language import detect_language
 from assistant.verify import verify_draft
 from cli.main import app
@@ -125,6 +126,15 @@ def test_draft_intent_and_chat_mode(corpus_assistant):
     assert not is_draft_request("Vad står det om utbildning?")
     answer = corpus_assistant.ask("Draft a short intranet post about the education goal area, 80 words")
     assert answer.answer.startswith("## Fact sheet") and answer.goal_areas[0].name.startswith("Utbildning")
+
+
+def test_a_draft_asked_for_after_an_answer_is_about_that_answers_goal_area(corpus_assistant):
+    """ "skriv en text om det" after an answer on democracy drafts on the democracy goal area, not on "det"."""
+    first = corpus_assistant.ask("vad säger programmet om demokrati?")
+    turn = Turn(question=first.question, answer=first.answer, goal_areas=[g.name for g in first.goal_areas])
+    draft = corpus_assistant.ask("skriv en kort text till intranätet om det", history=[turn])
+    assert first.goal_areas and draft.answer.startswith("## Faktaunderlag")
+    assert draft.goal_areas and draft.goal_areas[0].name == first.goal_areas[0].name
 
 
 def test_work_described_before_asking_which_goal_areas_is_related_not_listed(corpus_assistant):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.draft import topic_of
+from assistant.draft import about_instead, topic_of
 from assistant.mapper import _aim
 from tests.fixtures.small import chunks_by_id, programme
 
@@ -29,3 +29,17 @@ def test_a_goal_areas_aim_is_the_paragraph_after_its_sdg_line():
 )
 def test_a_writing_requests_topic_leaves_genre_and_audience_out(request_text, topic):
     assert topic_of(request_text) == topic
+
+
+@pytest.mark.parametrize(
+    ("request_text", "language", "meant"),
+    [
+        ("skriv en kort text till intranätet om det", "sv", "skriv en kort text till intranätet om demokrati"),
+        ("write a LinkedIn post about it, 50 words", "en", "write a LinkedIn post about demokrati, 50 words"),
+        ("gör ett utkast till ett pressmeddelande", "sv", "gör ett utkast till ett pressmeddelande om demokrati"),
+        ("Draft a poster text.", "en", "Draft a poster text about demokrati"),
+        ("skriv ett inlägg om trygghet istället", "sv", "skriv ett inlägg om trygghet istället"),  # its own topic
+    ],
+)
+def test_a_writing_request_in_a_conversation_is_about_what_it_points_back_to(request_text, language, meant):
+    assert about_instead(request_text, "demokrati", language) == meant
