@@ -1,6 +1,13 @@
-"""Questions whose answers are known: labelled questions of the dev split, each with the phrases of the programme
-that answer it (``assistant/data/answer_examples.jsonl``, written by ``python -m evals.tune_selection``; nothing
-comes from the test split).
+"""Questions whose answers are known, each with the phrases of the programme that answer it:
+
+- the answered questions of the dev split (``assistant/data/answer_examples.jsonl``, written by
+  ``python -m evals.tune_selection``);
+- questions written for every passage of the programme (``assistant/data/passage_questions.jsonl``): 4 to 6 per
+  passage, by a writer who read only the programme's text, in the forms users type (typos, no diacritics,
+  colloquial, sceptical, short, long, English), as a FAQ is seeded before anyone has asked. Questions within
+  rapidfuzz ratio 88 of a test question were left out (6 of 666).
+
+Nothing comes from the test split.
 
 A new question that reads like a known one is likely answered by the same passage, as a FAQ's answers are found
 through the questions asked before. The sentence selector takes, for each unit, its closest known question as a
@@ -29,6 +36,7 @@ from core.embedders import Embedder
 
 NEAR_COPY = 88  # rapidfuzz ratio from which a known question counts as the question itself, reworded slightly
 EXAMPLES_FILE = "data/answer_examples.jsonl"
+PASSAGE_QUESTIONS_FILE = "data/passage_questions.jsonl"
 
 
 @dataclass(frozen=True)
@@ -39,12 +47,19 @@ class AnswerExample:
     phrases: tuple[str, ...]
 
 
-def load_answer_examples() -> list[AnswerExample]:
-    path = resources.files("assistant").joinpath(EXAMPLES_FILE)
-    if not path.is_file():
-        return []
-    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return [AnswerExample(row["question"], tuple(row["phrases"])) for row in rows]
+def load_answer_examples(files: tuple[str, ...] = (EXAMPLES_FILE, PASSAGE_QUESTIONS_FILE)) -> list[AnswerExample]:
+    """The known questions of the packaged files (dev's answered questions, and the questions written for each
+    passage of the programme), a question known twice kept once."""
+    examples: dict[str, AnswerExample] = {}
+    for name in files:
+        path = resources.files("assistant").joinpath(name)
+        if not path.is_file():
+            continue
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                examples.setdefault(_normalise(row["question"]), AnswerExample(row["question"], tuple(row["phrases"])))
+    return list(examples.values())
 
 
 def _normalise(text: str) -> str:

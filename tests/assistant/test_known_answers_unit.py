@@ -7,9 +7,18 @@ import json
 import threading
 
 import numpy as np
+import pytest
+from rapidfuzz import fuzz, process
 
-from assistant.known_answers import AnswerExample, KnownAnswers, load_answer_examples
+from assistant.known_answers import (
+    EXAMPLES_FILE,
+    PASSAGE_QUESTIONS_FILE,
+    AnswerExample,
+    KnownAnswers,
+    load_answer_examples,
+)
 from evals.golden import load_split
+from tests.fixtures.small import programme
 
 UNITS = [
     "Handlingsplanen följs årligen upp med stöd av nationell statistik.",
@@ -77,7 +86,7 @@ def test_no_examples_give_no_similarities_and_no_answering_units():
 
 
 def test_the_packaged_known_questions_come_from_dev_and_never_from_test():
-    examples = load_answer_examples()
+    examples = load_answer_examples((EXAMPLES_FILE,))
     dev = {i.question for i in load_split("dev")}
     test = {i.question for i in load_split("test")}
     assert len(examples) > 300
@@ -85,9 +94,28 @@ def test_the_packaged_known_questions_come_from_dev_and_never_from_test():
     assert all(e.phrases for e in examples)
 
 
-def test_the_packaged_file_is_one_json_object_per_line():
+def test_the_passage_questions_are_no_test_question_and_quote_the_programme():
+    """The questions written for each passage: none is a test question or a near copy of one (rapidfuzz ratio 88),
+    and each names phrases the programme holds verbatim."""
+    examples = load_answer_examples((PASSAGE_QUESTIONS_FILE,))
+    test = [i.question.casefold() for i in load_split("test")]
+    _, chunks = programme()
+    text = " ".join(" ".join(c.text.casefold().split()) for c in chunks)
+    assert len(examples) > 600
+    assert all(" ".join(p.casefold().split()) in text for e in examples for p in e.phrases)
+    near = [e.question for e in examples if process.extractOne(e.question.casefold(), test, scorer=fuzz.ratio)[1] >= 88]
+    assert near == []
+
+
+def test_both_files_are_known_answers():
+    both = load_answer_examples()
+    assert len(both) > len(load_answer_examples((EXAMPLES_FILE,))) + 600
+
+
+@pytest.mark.parametrize("name", [EXAMPLES_FILE, PASSAGE_QUESTIONS_FILE])
+def test_the_packaged_file_is_one_json_object_per_line(name):
     from importlib import resources
 
-    text = resources.files("assistant").joinpath("data/answer_examples.jsonl").read_text("utf-8")
+    text = resources.files("assistant").joinpath(name).read_text("utf-8")
     rows = [json.loads(line) for line in text.splitlines()]
     assert all(set(row) == {"question", "phrases"} for row in rows)
