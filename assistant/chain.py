@@ -250,7 +250,9 @@ class Assistant:
         state.reading = reading = self.reader.read(question, vector)
         what_about = reading.intent == "what_about" and reading.intent_p >= self.settings.operation_min_p
         meant = resolve_ordinal(question, state.history)  # "the second one" -> the item of the previous list
-        state.resolved = resolve_follow_up(meant, state.history, self.resolver, force=what_about)
+        state.resolved = resolve_follow_up(
+            meant, state.history, self.resolver, force=what_about, corpus_words=self.selector.index.ready().known
+        )
         same = state.resolved.query == question
         state.vector = vector if same else self.embedder.embed_queries_array([state.resolved.query])[0]
         return state

@@ -79,6 +79,16 @@ def test_a_work_description_asking_which_goal_areas_gets_the_mapper_not_the_list
     assert off.ask(question).answer.startswith("The programme has six goal areas")
 
 
+def test_what_about_another_topic_answers_that_topic_not_the_previous_one(corpus_assistant):
+    """ "och grundlagen då?" after a question on the child rights perspective is answered from the constitution's
+    section, not again from the previous one."""
+    first = corpus_assistant.ask("Vad säger programmet om barnrättsperspektivet?")
+    turn = Turn(question=first.question, answer=first.answer, goal_areas=[g.name for g in first.goal_areas])
+    then = corpus_assistant.ask("och grundlagen då?", history=[turn])
+    assert first.citations[0].section.endswith("Barnrättsperspektivet")
+    assert then.citations and then.citations[0].section.endswith("Svensk grundlag")
+
+
 def test_an_ordinal_reference_is_resolved_against_the_previous_list(corpus_assistant):
     first = corpus_assistant.ask("What are the two main areas of the programme?")
     assert len(listed_items(first.answer)) == 2
