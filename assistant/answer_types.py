@@ -23,6 +23,12 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 ASKS_EMAIL = re.compile(r"e-?post|e-?mail|\bmejl|\bmail", re.IGNORECASE)
 ASKS_PHONE = re.compile(r"telefon|\bnummer|\bnumber|\bphone|\bring|\bcall", re.IGNORECASE)
 YEAR = re.compile(r"\b(20\d{2})\b")
+# a year named without its number: "handlingsplanen för i år", "årets handlingsplan", "next year's action plan"
+DATED = re.compile(
+    r"\b(i\s+år|årets|förra\s+året|nästa\s+år\w*|senaste|this\s+year\w*|last\s+year\w*|next\s+year\w*|latest|"
+    r"current)\b",
+    re.IGNORECASE,
+)
 LAW = re.compile(
     r"\b(\w+lagen|\w+balken|\w+förordningen|\w+konventionen|\w+programmet|\w+planen|\w+policyn)\b", re.IGNORECASE
 )
@@ -37,7 +43,8 @@ def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk]) 
         return bool(EVIDENCE[answer_type].search(text))
     if answer_type == "later_document":
         years = set(YEAR.findall(question))
-        if not years:  # "how is the action plan followed up": the programme's own words about it are the answer
+        # "how is the action plan followed up" (no year named): the programme's own words about it are the answer
+        if not years and not DATED.search(question):
             return bool(re.search(r"handlingsplan|uppfölj", text, re.IGNORECASE))
         return any(
             hit.chunk.kind.value == "action_plan" and (not years or years & set(YEAR.findall(hit.chunk.document_title)))

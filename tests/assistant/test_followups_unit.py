@@ -31,6 +31,15 @@ def test_evidence_for_a_figure_a_name_or_a_later_document_is_looked_for_in_the_p
     assert not evidence_holds("contact", "vilken mejladress har de ansvariga?", contact)
 
 
+def test_a_later_action_plan_named_by_its_year_in_words_needs_an_action_plan():
+    """ "handlingsplanen för i år", "the latest action plan": a later document, which the programme is not; how the
+    action plan is followed up, with no year, the programme itself answers."""
+    follow_up = hits("följs årligen upp")
+    assert not evidence_holds("later_document", "Vilka aktiviteter står i handlingsplanen för i år?", follow_up)
+    assert not evidence_holds("later_document", "what's in the latest action plan?", follow_up)
+    assert evidence_holds("later_document", "Hur följs handlingsplanen upp?", follow_up)
+
+
 def test_shorter_keeps_the_direct_answer_only_when_the_kept_quote_states_its_numbers():
     answer = (
         "Målområdet *Tillgång till bostäder* omfattar Agenda 2030-målen 5 (Jämställdhet), 10 (Minskad ojämlikhet), "
