@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.retrieval.searcher import RetrievedChunk
+from core.models import Chunk
 
 MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 EVIDENCE = {
@@ -34,9 +35,10 @@ LAW = re.compile(
 )
 
 
-def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk]) -> bool:
-    """Whether the top passages hold the kind of answer the question asks for."""
-    text = " ".join(hit.chunk.text for hit in hits[:3])
+def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk], best: Chunk | None = None) -> bool:
+    """Whether the top passages hold the kind of answer the question asks for; ``best``: the chunk of the sentence
+    the selector finds best, evidence too (end matter such as "Kontaktcenter: 021-…" is rarely a top chunk)."""
+    text = " ".join([*(hit.chunk.text for hit in hits[:3]), best.text if best else ""])
     if answer_type == "contact" and ASKS_EMAIL.search(question) and not ASKS_PHONE.search(question):
         return bool(EMAIL.search(text))  # a phone number is no answer to "what is their e-mail?"
     if answer_type in EVIDENCE:

@@ -462,13 +462,14 @@ class Assistant:
             return state
         if reading.answer_type_p < self.settings.typed_answer_min_p or not state.retrieval.hits:
             return state
-        if evidence_holds(reading.answer_type, state.question, state.retrieval.hits):
-            return state
-        log.info("declined: asks for %s, which the evidence does not hold", reading.answer_type)
-        what = message(f"answer_type_{reading.answer_type}", state.language)
         nearest = self.selector.select(
             state.resolved.query, state.vector, state.retrieval.hits, max_units=1, filters=state.filters
         )
+        best = nearest[0].chunk if nearest else None
+        if evidence_holds(reading.answer_type, state.question, state.retrieval.hits, best):
+            return state
+        log.info("declined: asks for %s, which the evidence does not hold", reading.answer_type)
+        what = message(f"answer_type_{reading.answer_type}", state.language)
         text, citations = message("typed_decline", state.language, what=what), []
         if nearest:
             text, citation = lead_and_quote(text, nearest[0].chunk, nearest[0].text)

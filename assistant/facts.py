@@ -27,6 +27,10 @@ SDG_TERMS = folded(
 )
 SDG_NUMBER = folded(r"\b(?:mål|målet|goal|sdg)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*(\d{1,2})\b(?!\s*%)")
 COUNT_WORDS = folded(r"\b(hur\s+många|how\s+many|antal(?:et)?|number\s+of)\b")
+# what is counted: goals ("hur många globala mål", "how many of the SDGs"), not countries or people
+COUNTS_OTHER = folded(
+    r"\b(?:hur\s+många|how\s+many|antal(?:et)?|number\s+of)\s+(?!(?:av|of|the|de|globala|global|agenda|fn|un|sdg|mål|goal)\w*)\w+"
+)
 LIST_WORDS = folded(r"\b(vilka|which|what|vad|list\w*|nämn\w*|räkna\s+upp|name|hur\s+många|how\s+many)\b")
 GOAL_AREA_PLURAL = folded(r"\b(målområden\w*|målområdena|goal\s+areas|focus\s+areas|target\s+areas)\b")
 ALL_AREAS = folded(r"\b(alla|samtliga|varje|all|every|each)\b[^?.]{0,30}\b(målområde\w*|goal\s+areas?|areas)\b")
@@ -161,8 +165,10 @@ class StructuredFacts:
                 return self.sdgs_of(top_named, language)
             if carried and not COUNT_WORDS.search(question) and not re.search(r"\bprogram", question, re.I):
                 return self.sdgs_of(carried, language)
+            if COUNTS_OTHER.search(question):  # "hur många länder står bakom Agenda 2030?": not a count of goals
+                return None
             if COUNT_WORDS.search(question) or (
-                LIST_WORDS.search(question) and re.search(r"\bprogram", question, re.I)
+                LIST_WORDS.search(question) and (re.search(r"\bprogram", question, re.I) or MEMBERSHIP.search(question))
             ):
                 return self._all_sdgs(language)
             return None

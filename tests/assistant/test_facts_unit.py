@@ -40,6 +40,18 @@ def test_how_many_sdgs_counts_the_covered_ones(facts):
     assert fact.citations[0].quote == "Programmet för social hållbarhet innefattar elva av de sjutton globala målen."
 
 
+def test_a_count_of_something_else_than_goals_is_no_fact(facts):
+    """ "hur många länder står bakom Agenda 2030?" counts countries: the passage answers, not the list of SDGs."""
+    assert facts.answer("hur manga lander star bakom agenda 2030 enligt programmet", "sv") is None
+    assert facts.answer("How many people does the Agenda 2030 part mention?", "en") is None
+    assert facts.answer("Hur många av de globala målen finns med?", "sv").intent == "count_sdgs"
+
+
+def test_which_of_the_goals_are_included_lists_them_all(facts):
+    fact = facts.answer("vilka av de 17 globala målen ingår över huvud taget?", "sv")
+    assert fact is not None and fact.intent == "count_sdgs" and "1 (Ingen fattigdom)" in fact.text
+
+
 def test_the_sdgs_of_all_six_areas_together_quote_the_count_too(facts):
     model = facts.model
     together = facts.sdgs_of(list(model.goal_areas), "sv", together=True)

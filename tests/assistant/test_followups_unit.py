@@ -31,6 +31,13 @@ def test_evidence_for_a_figure_a_name_or_a_later_document_is_looked_for_in_the_p
     assert not evidence_holds("contact", "vilken mejladress har de ansvariga?", contact)
 
 
+def test_the_best_sentences_chunk_is_evidence_too():
+    """End matter is seldom a top chunk: the chunk of the sentence the selector finds best counts as evidence."""
+    housing, contact = hits("variation av hustyper"), hits("Kontaktcenter")
+    assert not evidence_holds("contact", "finns det nåt kontaktnummer längst bak?", housing)
+    assert evidence_holds("contact", "finns det nåt kontaktnummer längst bak?", housing, contact[0].chunk)
+
+
 def test_a_later_action_plan_named_by_its_year_in_words_needs_an_action_plan():
     """ "handlingsplanen för i år", "the latest action plan": a later document, which the programme is not; how the
     action plan is followed up, with no year, the programme itself answers."""
