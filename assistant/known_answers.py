@@ -2,10 +2,11 @@
 
 - the answered questions of the dev split (``assistant/data/answer_examples.jsonl``, written by
   ``python -m evals.tune_selection``);
-- questions written for every passage of the programme (``assistant/data/passage_questions.jsonl``): 4 to 6 per
-  passage, by a writer who read only the programme's text, in the forms users type (typos, no diacritics,
-  colloquial, sceptical, short, long, English), as a FAQ is seeded before anyone has asked. Questions within
-  rapidfuzz ratio 88 of a test question were left out (6 of 666).
+- questions written for every passage of the programme (``assistant/data/passage_questions.jsonl``, 1236): by
+  writers who read only the programme's text, in two rounds of 4 to 6 per passage, in the forms users type (typos,
+  no diacritics, colloquial, sceptical, short, long, English; the second round in the users' own words rather
+  than the text's), as a FAQ is seeded before anyone has asked. Questions within rapidfuzz ratio 88 of a test
+  question were left out (8 of 1276), and repeats.
 
 Nothing comes from the test split.
 
