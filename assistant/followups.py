@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from assistant.compose import SentenceEmbeddings, lead_and_quote
 from assistant.facts import FactAnswer, StructuredFacts
+from assistant.mapper import aim_paragraph
 from assistant.models import Answer, GoalAreaRef, Turn
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import Chunk
@@ -83,6 +84,18 @@ class FollowUpOperations:
         self.embeddings = embeddings
         self.ranker = ranker
         self.statements = {ga.sdg_statement for ga in resolver.model.goal_areas} if resolver else set()
+        self.aims = self._aims()
+
+    def _aims(self) -> dict[str, str]:
+        """Each goal area's aim: the first sentence of the paragraph after its SDG line ("Vi ska ge förutsättningar
+        för en god hälsa och motverka alla former av hälsohot inklusive våld.")."""
+        aims: dict[str, str] = {}
+        for ga in self.resolver.model.goal_areas if self.resolver else []:
+            for chunk in self.chunks.values():
+                paragraph = aim_paragraph(chunk, ga.sdg_statement) if chunk.goal_area == ga.name else None
+                if paragraph and ga.name not in aims:
+                    aims[ga.name] = next(iter(split_sentences(paragraph)), paragraph).strip()
+        return aims
 
     def _best_first(self, quotes: list[str], last: Turn) -> list[str]:
         """The previous answer's quotes, those the sentence selector scores best as answers to the previous question
@@ -100,12 +113,17 @@ class FollowUpOperations:
         # the quote meant; otherwise it comes last (the answer's header names them anyway)
         goals = any(supported_lead(last.answer, q) for q in quotes if q in self.statements)
 
+        # an answer on one goal area (or a relate answer's first): its aim, when quoted, is the quote meant
+        area = first or (last.goal_areas[0] if len(last.goal_areas) == 1 else None)
+        aim = self.aims.get(area) if area and not goals else None
+
         def key(q: str) -> tuple:
             score = scores[q]
             chunk = self._chunk_holding(q) if first else None
             elsewhere = first is not None and (chunk is None or chunk.goal_area != first)
             last_of_all = (q in self.statements) != goals
-            return (last_of_all, elsewhere, score is None, -(closeness[q] if score is None else score))
+            not_aim = aim is None or aim not in q
+            return (last_of_all, elsewhere, not_aim, score is None, -(closeness[q] if score is None else score))
 
         return sorted(quotes, key=key)
 

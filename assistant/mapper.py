@@ -175,7 +175,7 @@ class GoalAreaMapper:
         statement = next(
             (c for c in self.chunks.values() if c.goal_area == ga.name and ga.sdg_statement in c.text), None
         )
-        aim = _aim(statement, ga.sdg_statement) if statement is not None else None
+        aim = aim_paragraph(statement, ga.sdg_statement) if statement is not None else None
         # the best two passages besides the aim and the SDG line (cited last anyway, for the SDG numbers)
         nearest = [
             u
@@ -205,7 +205,7 @@ def area_probability(goal_area: GoalArea, learned: dict[str, float]) -> float:
     return sum(p for label, p in learned.items() if label != "unrelated" and label.casefold() in name)
 
 
-def _aim(chunk: Chunk, sdg_statement: str) -> str | None:
+def aim_paragraph(chunk: Chunk, sdg_statement: str) -> str | None:
     """The goal area's opening paragraph: the one after the line that names its SDGs."""
     blocks = chunk.text.split("\n\n")
     for i, block in enumerate(blocks[:-1]):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from assistant.answer_types import evidence_holds
-from assistant.followups import previous_quotes, supported_lead
+from assistant.followups import FollowUpOperations, previous_quotes, supported_lead
+from assistant.models import Turn
 from assistant.retrieval.searcher import RetrievedChunk
-from tests.fixtures.small import programme
+from assistant.understanding.goal_areas import GoalAreaResolver
+from tests.fixtures.small import BagOfWordsEmbedder, chunks_by_id, programme
 
 
 def test_previous_quotes_reads_blockquotes_with_their_markers_removed():
@@ -147,3 +149,20 @@ def test_a_quote_after_a_goals_answer_is_the_line_that_names_the_goals():
     general = f"**Målområde:** Tillgång till bostäder\n\nProgrammet säger:\n\n> {line} [1]\n\n> {other} [2]"
     quoted = ops.quote("citat?", Turn(question="vad säger programmet om bostäder?", answer=general), "sv")
     assert quoted is not None and other in quoted.answer  # the goals line comes last after a general answer
+
+
+def test_a_quote_of_an_answer_on_one_goal_area_is_its_aim_when_quoted():
+    """ "kan du ge ett citat?" / "kortare" after an answer on the health area: the area's aim ("Vi ska ge
+    förutsättningar för en god hälsa …"), the sentence after its SDG line, not the answer's first quote."""
+    model, _ = programme()
+    health = next(ga for ga in model.goal_areas if ga.name.startswith("Stärkt hälsa"))
+    operations = FollowUpOperations(chunks_by_id(), None, GoalAreaResolver(model, BagOfWordsEmbedder()))
+    aim = "Vi ska ge förutsättningar för en god hälsa och motverka alla former av hälsohot inklusive våld."
+    answer = (
+        "**Målområde:** Stärkt hälsa\n\nProgrammet säger:\n\n"
+        "> Den globala trenden är att människor lever allt längre. [1]\n\n> " + aim + " [2]"
+    )
+    last = Turn(question="Vad säger programmet om hälsa?", answer=answer, goal_areas=[health.name])
+    quoted = operations.quote("kan du ge ett citat?", last, "sv")
+    shorter = operations.quote("kortare", last, "sv", shorter=True)
+    assert quoted.citations[0].quote == aim and shorter.citations[0].quote == aim

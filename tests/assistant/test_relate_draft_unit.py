@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.draft import about_instead, topic_of
-from assistant.mapper import _aim
+from assistant.mapper import aim_paragraph
 from tests.fixtures.small import chunks_by_id, programme
 
 
@@ -13,7 +13,7 @@ def test_a_goal_areas_aim_is_the_paragraph_after_its_sdg_line():
     model, _ = programme()
     education = next(ga for ga in model.goal_areas if ga.name.startswith("Utbildning"))
     chunk = next(c for c in chunks_by_id().values() if education.sdg_statement in c.text)
-    aim = _aim(chunk, education.sdg_statement)
+    aim = aim_paragraph(chunk, education.sdg_statement)
     assert aim is not None and aim.startswith("Alla människor ska få likvärdig tillgång till alla utbildningsnivåer.")
     assert "livslångt lärande" in aim and aim in chunk.text
 
