@@ -113,9 +113,7 @@ class FollowUpOperations:
         # the quote meant; otherwise it comes last (the answer's header names them anyway)
         goals = any(supported_lead(last.answer, q) for q in quotes if q in self.statements)
 
-        # an answer on one goal area (or a relate answer's first): its aim, when quoted, is the quote meant
-        area = first or (last.goal_areas[0] if len(last.goal_areas) == 1 else None)
-        aim = self.aims.get(area) if area and not goals else None
+        aim = self.aim_of(last) if not goals else None  # when quoted, the quote meant
 
         def key(q: str) -> tuple:
             score = scores[q]
@@ -126,6 +124,12 @@ class FollowUpOperations:
             return (last_of_all, elsewhere, not_aim, score is None, -(closeness[q] if score is None else score))
 
         return sorted(quotes, key=key)
+
+    def aim_of(self, last: Turn) -> str | None:
+        """The aim of the goal area an answer was on: its one goal area, or a relate answer's first."""
+        ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+        area = last.goal_areas[0] if last.goal_areas and (ranked or len(last.goal_areas) == 1) else None
+        return self.aims.get(area) if area else None
 
     def _closeness(self, quotes: list[str], question: str) -> list[float]:
         if self.embeddings is None or not quotes:
