@@ -16,6 +16,7 @@ from langchain_core.runnables import RunnableBranch, RunnableLambda
 from assistant.answer_types import evidence_holds
 from assistant.compose import (
     SentenceEmbeddings,
+    Unit,
     citation_for,
     lead_and_quote,
     quote_block,
@@ -582,10 +583,25 @@ class Assistant:
                     generated, hits, self.index.goal_model, goal_areas, state.question, state.language
                 )
                 return state
-        units = self.selector.select(state.resolved.query, state.vector, hits, filters=self._topic_filters(state))
+        filters = self._topic_filters(state)
+        units = self.selector.select(state.resolved.query, state.vector, hits, filters=filters)
+        if filters is not None and filters.goal_area and filters is not state.filters:
+            units = self._with_aim(units, filters.goal_area)
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
         state.answer = self._extractive(state.question, units, goal_areas, state.language, state.resolved.question)
         return state
+
+    def _with_aim(self, units: list[Unit], area: str) -> list[Unit]:
+        """An answer on a goal area as its topic holds what the area aims at (the sentence after its SDG line),
+        first, in place of the answer's weakest quote when it has four."""
+        aim = self.followups.aims.get(area)
+        ix = self.selector.index.ready()
+        row = ix.row_of_text.get(aim) if aim else None
+        if row is None or any(aim in u.text for u in units):
+            return units
+        found = ix.units[row]
+        kept = sorted(units, key=lambda u: -u.score)[:3] if len(units) >= 4 else units
+        return [Unit(found.chunk, found.text, found.position, 1, 1.0), *[u for u in units if u in kept]]
 
     def _topic_filters(self, state: QuestionState) -> RetrievalFilters | None:
         """A question on a topic that names a goal area ("vad säger programmet om arbete?") is answered from that

@@ -89,6 +89,23 @@ def test_what_about_another_topic_answers_that_topic_not_the_previous_one(corpus
     assert then.citations and then.citations[0].section.endswith("Svensk grundlag")
 
 
+def test_an_answer_on_a_goal_area_as_topic_holds_the_areas_aim_first(corpus_assistant):
+    """ "vad säger programmet om bostäder?": the area's aim (the sentence after its SDG line) is quoted first, in
+    place of the weakest of four quotes."""
+    area = next(ga for ga in corpus_assistant.index.goal_model.goal_areas if ga.name.startswith("Tillgång"))
+    aim = corpus_assistant.followups.aims[area.name]
+    question = "vad säger programmet om bostäder?"
+    vector = corpus_assistant.embedder.embed_queries_array([question])[0]
+    hits = corpus_assistant.retrieve(question).hits
+    others = [u for u in corpus_assistant.selector.scored(question, vector, hits) if aim not in u.text][:4]
+    units = corpus_assistant._with_aim(others, area.name)
+    weakest = min(others, key=lambda u: u.score)
+    assert units[0].text == aim and len(units) == 4 == len(others)
+    assert [u for u in others if u is not weakest] == units[1:]
+    answer = corpus_assistant.ask(question)
+    assert aim in answer.answer
+
+
 def test_an_ordinal_reference_is_resolved_against_the_previous_list(corpus_assistant):
     first = corpus_assistant.ask("What are the two main areas of the programme?")
     assert len(listed_items(first.answer)) == 2
