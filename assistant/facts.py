@@ -27,6 +27,11 @@ SDG_TERMS = folded(
 )
 SDG_NUMBER = folded(r"\b(?:mål|målet|goal|sdg)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*(\d{1,2})\b(?!\s*%)")
 COUNT_WORDS = folded(r"\b(hur\s+många|how\s+many|antal(?:et)?|number\s+of)\b")
+# a definition asked for ("vad är Agenda 2030?", "what is the 2030 Agenda?"), not a list of goals
+DEFINES = folded(
+    r"\b(vad\s+(?:är(?!\s+(?:de|dom)\b)|betyder|innebär|menas\s+med)|what\s+is|what's|what\s+does\s+\S+(?:\s+\S+)?\s+mean)\b"
+)
+NAMES_A_LIST = folded(r"\b(vilka|which|list\w*|nämn\w*|räkna\s+upp|name)\b")
 # what is counted: goals ("hur många globala mål", "how many of the SDGs"), not countries or people
 COUNTS_OTHER = folded(
     r"\b(?:hur\s+många|how\s+many|antal(?:et)?|number\s+of)\s+(?!(?:av|of|the|de|globala|global|agenda|fn|un|sdg|mål|goal)\w*)\w+"
@@ -167,6 +172,8 @@ class StructuredFacts:
                 return self.sdgs_of(carried, language)
             if COUNTS_OTHER.search(question):  # "hur många länder står bakom Agenda 2030?": not a count of goals
                 return None
+            if DEFINES.search(question) and not NAMES_A_LIST.search(question) and not COUNT_WORDS.search(question):
+                return None  # "vad är agenda 2030 enligt programmet?": the programme's own words say
             if COUNT_WORDS.search(question) or (
                 LIST_WORDS.search(question) and (re.search(r"\bprogram", question, re.I) or MEMBERSHIP.search(question))
             ):

@@ -47,6 +47,15 @@ def test_a_count_of_something_else_than_goals_is_no_fact(facts):
     assert facts.answer("Hur många av de globala målen finns med?", "sv").intent == "count_sdgs"
 
 
+def test_what_agenda_2030_is_is_no_list_of_goals(facts):
+    """ "vad är agenda 2030?" asks for what the programme says it is; "vad är de globala målen i programmet?" and
+    "What are the SDGs of the programme?" still list them."""
+    assert facts.answer("vad är agenda 2030 enligt programmet, kort?", "sv") is None
+    assert facts.answer("What is Agenda 2030 according to the programme?", "en") is None
+    for question in ("vad är de globala målen i programmet?", "What are the SDGs of the programme?"):
+        assert facts.answer(question, "sv").intent == "count_sdgs"  # the count, then every goal listed
+
+
 def test_which_of_the_goals_are_included_lists_them_all(facts):
     fact = facts.answer("vilka av de 17 globala målen ingår över huvud taget?", "sv")
     assert fact is not None and fact.intent == "count_sdgs" and "1 (Ingen fattigdom)" in fact.text
