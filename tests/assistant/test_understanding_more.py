@@ -175,7 +175,7 @@ def test_an_operation_after_a_declined_turn_works_on_the_answer_before_it(corpus
     assert shorter.citations[0].quote in first.answer and shorter.goal_areas[0].name == SAFETY
 
 
-@pytest.mark.parametrize("first", ["hur vet man om programmet funkar?", "what does the programme say about trust?"])
+@pytest.mark.parametrize("first", ["hur ska programmet genomföras?", "what does the programme say about trust?"])
 def test_a_quote_request_gives_the_quote_that_answered_the_previous_question(corpus_assistant, first):
     """The previous answer's quote the sentence selector scores best as an answer to the previous question;
     by closeness in meaning alone, another of its quotes."""
