@@ -463,10 +463,12 @@ class Assistant:
             return state
         if reading.answer_type_p < self.settings.typed_answer_min_p or not state.retrieval.hits:
             return state
+        if evidence_holds(reading.answer_type, state.question, state.retrieval.hits):
+            return state
         nearest = self.selector.select(
             state.resolved.query, state.vector, state.retrieval.hits, max_units=1, filters=state.filters
         )
-        best = nearest[0].chunk if nearest else None
+        best = nearest[0].chunk if nearest else None  # the best sentence's chunk is evidence too (the contact line)
         if evidence_holds(reading.answer_type, state.question, state.retrieval.hits, best):
             return state
         log.info("declined: asks for %s, which the evidence does not hold", reading.answer_type)

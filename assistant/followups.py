@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from assistant.compose import SentenceEmbeddings, lead_and_quote
 from assistant.facts import FactAnswer, StructuredFacts
-from assistant.mapper import aim_paragraph
+from assistant.mapper import aim_paragraph, statement_chunk
 from assistant.models import Answer, GoalAreaRef, Turn
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import Chunk
@@ -91,10 +91,10 @@ class FollowUpOperations:
         för en god hälsa och motverka alla former av hälsohot inklusive våld.")."""
         aims: dict[str, str] = {}
         for ga in self.resolver.model.goal_areas if self.resolver else []:
-            for chunk in self.chunks.values():
-                paragraph = aim_paragraph(chunk, ga.sdg_statement) if chunk.goal_area == ga.name else None
-                if paragraph and ga.name not in aims:
-                    aims[ga.name] = next(iter(split_sentences(paragraph)), paragraph).strip()
+            chunk = statement_chunk(self.chunks.values(), ga)
+            paragraph = aim_paragraph(chunk, ga.sdg_statement) if chunk is not None else None
+            if paragraph:
+                aims[ga.name] = next(iter(split_sentences(paragraph)), paragraph).strip()
         return aims
 
     def _best_first(self, quotes: list[str], last: Turn) -> list[str]:

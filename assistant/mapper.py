@@ -13,6 +13,7 @@ forced onto an area; without the classifier, one with no goal-area words and lit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,9 +173,7 @@ class GoalAreaMapper:
         ga = e.goal_area
         area = RetrievalFilters(goal_area=ga.name)
         hits = self.retriever.results(description, language, filters=area, k=4).hits
-        statement = next(
-            (c for c in self.chunks.values() if c.goal_area == ga.name and ga.sdg_statement in c.text), None
-        )
+        statement = statement_chunk(self.chunks.values(), ga)
         aim = aim_paragraph(statement, ga.sdg_statement) if statement is not None else None
         # the best two passages besides the aim and the SDG line (cited last anyway, for the SDG numbers)
         nearest = [
@@ -203,6 +202,11 @@ def area_probability(goal_area: GoalArea, learned: dict[str, float]) -> float:
     """The classifier's probability for a goal area: its labels are anchor words of the goal areas' names."""
     name = goal_area.name.casefold()
     return sum(p for label, p in learned.items() if label != "unrelated" and label.casefold() in name)
+
+
+def statement_chunk(chunks: Iterable[Chunk], goal_area: GoalArea) -> Chunk | None:
+    """The chunk of a goal area that holds the line naming its SDGs ("Området omfattar mål …")."""
+    return next((c for c in chunks if c.goal_area == goal_area.name and goal_area.sdg_statement in c.text), None)
 
 
 def aim_paragraph(chunk: Chunk, sdg_statement: str) -> str | None:
