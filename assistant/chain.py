@@ -24,7 +24,7 @@ from assistant.compose import (
     select_units,
 )
 from assistant.draft import TOPIC, DraftRequest, DraftWriter, about_instead, is_draft_request
-from assistant.facts import FactAnswer, StructuredFacts
+from assistant.facts import FactAnswer, StructuredFacts, sdg_numbers
 from assistant.followups import FollowUpOperations, previous_quotes, quote_topic
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
 from assistant.known_answers import KnownAnswers
@@ -280,7 +280,10 @@ class Assistant:
                 "declined: an instruction to state what the goal-area model contradicts (p=%.2f)", reading.injection_p
             )
             return self._refuse(state, message("refusal", state.language))
-        if state.history and reading.is_operation() and reading.intent_p >= self.settings.operation_min_p:
+        # "and which goal area covers SDG 13?" names its own goal: the structured facts answer it, not the operation
+        own_goal = reading.intent == "which_goals" and bool(sdg_numbers(state.question))
+        operation = reading.is_operation() and reading.intent_p >= self.settings.operation_min_p and not own_goal
+        if state.history and operation:
             state.answer = self._operation(state, reading.intent)
         return state
 
@@ -395,7 +398,28 @@ class Assistant:
             return False
         if reading.intent == "work" and reading.intent_p >= self.settings.work_min_p:
             return True
-        return reading.intent != "draft" and is_work_description(question)  # as _work_or_draft reads it
+        return self._worded_as_work(question, reading)  # as _work_or_draft reads it
+
+    @staticmethod
+    def _worded_as_work(question: str, reading: Reading | None) -> bool:
+        """Worded as a description of someone's work ("jag är …", "vi driver …"), unless the classifier reads it as a
+        drafting request or, more likely than not, as a question ("Jag är ny här – vad menas med värdegrund?")."""
+        if reading is not None and reading.intent == "draft":
+            return False
+        if reading is not None and reading.intent == "question" and reading.intent_p >= 0.5:
+            return False
+        return is_work_description(question)
+
+    def _typed_first(self, reading: Reading | None, intent_p: float) -> bool:
+        """The message reads more as a question for a figure, an amount, a name … than as the intent the classifier
+        found ("hur mkt pengar kan man söka för ett trygghetsprojekt?" is not a drafting request): it goes on to
+        retrieval and the answer-type check instead of the drafter or the mapper."""
+        return (
+            reading is not None
+            and reading.answer_type in TYPED_ANSWERS
+            and reading.answer_type_p >= self.settings.typed_answer_min_p
+            and reading.answer_type_p > intent_p
+        )
 
     def _work_or_draft(self, state: QuestionState) -> QuestionState:
         """A drafting request gets a draft or fact sheet; a description of someone's work gets the goal-area
@@ -406,15 +430,15 @@ class Assistant:
         question, reading, s = state.resolved.question, state.reading, self.settings
         intent, p = (reading.intent, reading.intent_p) if reading else ("question", 0.0)
         on_topic = reading is None or reading.out_of_scope_p < s.draft_max_out_of_scope_p
-        if on_topic and (
-            (intent == "draft" and p >= s.draft_min_p) or (is_draft_request(question) and intent != "work")
-        ):
+        read_as = intent in ("draft", "work") and p >= (s.draft_min_p if intent == "draft" else s.work_min_p)
+        read_as = read_as and not self._typed_first(reading, p)
+        if on_topic and ((read_as and intent == "draft") or (is_draft_request(question) and intent != "work")):
             state.answer = self.draft_answer(self._draft_request(state, question), state.language)
         elif (reading is None or reading.out_of_scope_p < s.work_max_out_of_scope_p) and (
-            (intent == "work" and p >= s.work_min_p) or (is_work_description(question) and intent != "draft")
+            (read_as and intent == "work") or self._worded_as_work(question, reading)
         ):
             mapping = self.mapper.map(question, state.language)
-            if mapping.confident or (intent == "work" and p >= s.work_min_p):
+            if mapping.confident or (read_as and intent == "work"):
                 # work the classifier reads as unrelated is told so (the closest area shown as only that)
                 state.answer = self.relate_answer(question, state.language, mapping)
         if state.answer is not None:

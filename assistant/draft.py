@@ -25,7 +25,7 @@ from core.text import split_sentences
 from store.loaded_index import LoadedIndex
 
 DRAFT_INTENT = re.compile(  # the noun may end a compound: "intranätstext", "projektansökan"
-    r"\b(skriv|formulera|författa|ta fram|gör)\b[^?]{0,60}"
+    r"\b(skriva?|formulera|författa|ta fram|gör)\b[^?]{0,60}"
     r"(text|stycke|inlägg|pressmeddelande|utkast|ansökan|mejl|notis|"
     r"affisch|sammanfattning|ingress|meningar)"
     r"|\b(write|draft|compose|prepare)\b[^?]{0,60}"

@@ -33,6 +33,17 @@ def test_evidence_for_a_figure_a_name_or_a_later_document_is_looked_for_in_the_p
     assert not evidence_holds("contact", "vilken mejladress har de ansvariga?", contact)
 
 
+def test_a_law_named_in_the_genitive_or_in_english_is_looked_for_and_an_unnamed_one_is_not():
+    """ "barnkonventionens artikel 12", "the Social Services Act": the named law must be in the evidence; a question
+    the classifier reads as about another law but that names none ("vad står det om trygghet?") is not declined."""
+    housing = hits("variation av hustyper")
+    assert not evidence_holds("other_law", "vad säger barnkonventionens artikel 12 exakt?", housing)
+    assert not evidence_holds("other_law", "What does the Social Services Act say about housing?", housing)
+    assert evidence_holds("other_law", "vad står det om bostäder?", housing)
+    constitution = hits("Den svenska grundlagen och")
+    assert evidence_holds("other_law", "vad säger grundlagens text enligt programmet?", constitution)
+
+
 def test_the_best_sentences_chunk_is_evidence_too():
     """End matter is seldom a top chunk: the chunk of the sentence the selector finds best counts as evidence."""
     housing, contact = hits("variation av hustyper"), hits("Kontaktcenter")

@@ -124,6 +124,7 @@ def test_draft_intent_and_chat_mode(corpus_assistant):
     assert is_draft_request("Skriv en kort intranätstext om vårt bostadsprojekt")
     assert is_draft_request("Draft two sentences for a press release about the education goal area")
     assert not is_draft_request("Vad står det om utbildning?")
+    assert is_draft_request("Kan du skriva ett mejl till min arbetsgrupp om bostäder?")  # "skriva", not only "skriv"
     answer = corpus_assistant.ask("Draft a short intranet post about the education goal area, 80 words")
     assert answer.answer.startswith("## Fact sheet") and answer.goal_areas[0].name.startswith("Utbildning")
 

@@ -4,12 +4,14 @@ ordinal references, the SDGs of several areas together, quotes on a named topic 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from assistant.chain import Assistant
 from assistant.followups import quote_topic
-from assistant.mapper import GoalAreaMapper, work_only
+from assistant.mapper import GoalAreaMapper, is_work_description, work_only
 from assistant.models import Turn
 from assistant.understanding.classifiers import load_examples
 from assistant.understanding.conversation import listed_items, resolve_ordinal
@@ -390,3 +392,40 @@ def test_a_question_declined_for_scope_is_answered_when_it_reads_like_a_known_an
         assert not any("följs årligen upp" in c.quote for c in corpus_assistant.ask(question).citations)
     finally:
         corpus_assistant.selector = selector
+
+
+def test_a_newcomer_asking_what_a_concept_means_is_answered_not_mapped_as_work(corpus_assistant, monkeypatch):
+    """ "Jag är ny här – vad menas med …?" is worded like a work description ("jag är …") but the intent classifier
+    reads a question: it is answered from the passage that explains the concept, not given to the goal-area mapper."""
+    question = "Jag är ny här – vad menas med stadens värdegrund i programmet?"
+    answer = corpus_assistant.ask(question)
+    assert "Alltid bästa möjliga möte" in answer.answer and not answer.goal_areas
+    monkeypatch.setattr(Assistant, "_worded_as_work", staticmethod(lambda q, r: is_work_description(q)))
+    assert corpus_assistant.ask(question).answer.startswith("Ditt arbete hör till")
+
+
+def test_a_question_for_an_amount_is_not_taken_for_a_drafting_request(corpus_assistant, monkeypatch):
+    """The answer-type reading outranks a weaker drafting reading ("hur mkt pengar kan man söka …, finns det nån
+    pott?" read as draft 0.40, amount 0.44): the amount is looked for and, absent, declined with the nearest passage.
+    The reading is pinned to such probabilities so the test does not hang on the classifiers' exact numbers."""
+    question = "hur mycket pengar kan vi söka till ett projekt om trygghet i stadsdelen, finns det nån budget?"
+    real = corpus_assistant.reader.read
+    pinned = dict(intent="draft", intent_p=0.45, answer_type="amount", answer_type_p=0.6, out_of_scope_p=0.3)
+    monkeypatch.setattr(
+        corpus_assistant.reader, "read", lambda text, vector: dataclasses.replace(real(text, vector), **pinned)
+    )
+    answer = corpus_assistant.ask(question)
+    assert answer.refused and answer.citations
+    monkeypatch.setattr(Assistant, "_typed_first", lambda self, reading, p: False)
+    drafted = corpus_assistant.ask(question)
+    assert not drafted.refused and drafted.answer.startswith("## Faktaunderlag")
+
+
+def test_which_goal_area_covers_an_sdg_outside_the_programme_is_declined_in_a_conversation(corpus_assistant):
+    """After a goals answer, "and which goal area covers SDG 13?" names its own goal: the structured facts say no
+    goal area holds it, rather than the which-goals operation repeating the previous area's goals."""
+    first = corpus_assistant.ask("vilka globala mål hör till utbildning?")
+    areas = [g.name for g in first.goal_areas]
+    turns = [Turn(question="vilka globala mål hör till utbildning?", answer=first.answer, goal_areas=areas)]
+    answer = corpus_assistant.ask("and which goal area covers SDG 13, climate action?", history=turns)
+    assert answer.refused and "13" in answer.answer
