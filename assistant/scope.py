@@ -43,12 +43,22 @@ def load_out_of_scope_examples() -> list[str]:
     return list(tomllib.loads(text)["examples"])
 
 
+# English capitalises languages, days and months, which name nothing the documents could lack ("is there a good
+# English translation?")
+ENGLISH_CAPITALISED = frozenset(
+    """english swedish monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december""".split()
+)
+
+
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     """Capitalised words inside a sentence (not its first word, not a short acronym) that the documents lack."""
     names = []
     for match in TOKEN.finditer(question):
         word = match.group(0)
         if not word[0].isupper() or SENTENCE_START.search(question[: match.start()]):
+            continue
+        if word.casefold() in ENGLISH_CAPITALISED:
             continue
         if word.isupper() and len(word) <= 3:
             continue

@@ -64,3 +64,6 @@ def test_unknown_names_skip_sentence_starts_short_acronyms_and_known_words():
     assert unknown_names("Hur jobbar Västerås med Agenda 2030?", vocabulary) == []
     assert unknown_names("Vad säger FN om Sirius?", vocabulary) == ["Sirius"]
     assert unknown_names("Sirius? Vad är det?", vocabulary) == []
+    # English capitalises languages and months: no name the documents could lack
+    assert unknown_names("What does it mean, and is there a good English word for it in May?", vocabulary) == []
+    assert unknown_names("What does the Sirius club say?", vocabulary) == ["Sirius"]
