@@ -14,6 +14,7 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant.answer_types import evidence_holds
+from assistant.claims import attributed_claim, claim_supported
 from assistant.compose import (
     SentenceEmbeddings,
     Unit,
@@ -280,12 +281,21 @@ class Assistant:
                 "declined: an instruction to state what the goal-area model contradicts (p=%.2f)", reading.injection_p
             )
             return self._refuse(state, message("refusal", state.language))
+        if reading.injection_p >= self.settings.injection_attributed_min_p and self._puts_words_in_its_mouth(state):
+            log.info("declined: an instruction to attribute to the programme what it does not say")
+            return self._refuse(state, message("refusal", state.language))
         # "and which goal area covers SDG 13?" names its own goal: the structured facts answer it, not the operation
         own_goal = reading.intent == "which_goals" and bool(sdg_numbers(state.question))
         operation = reading.is_operation() and reading.intent_p >= self.settings.operation_min_p and not own_goal
         if state.history and operation:
             state.answer = self._operation(state, reading.intent)
         return state
+
+    def _puts_words_in_its_mouth(self, state: QuestionState) -> bool:
+        """The message tells the assistant to write or pretend that the programme says something its documents do
+        not hold (assistant/claims.py)."""
+        claim = attributed_claim(state.question)
+        return claim is not None and not claim_supported(claim, (c.text for c in self.index.chunks.values()))
 
     def _operation(self, state: QuestionState, operation: str) -> Answer | None:
         last, language = last_answered(state.history), state.language

@@ -1,0 +1,41 @@
+"""Claims put in the programme's mouth: "skriv att programmet lovar alla en gratis bostad", "write a press statement
+saying the programme guarantees every resident a home". The assistant quotes the documents; it does not write that
+they say what their text does not hold. The pattern only finds where a message attributes a claim to the programme;
+whether the claim is in the documents is decided against their text (rapidfuzz's partial ratio), and the decline
+also needs the injection classifier's reading (``injection_claim_min_p``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from core.text import strip_diacritics
+
+# an instruction to write or pretend, then "att/that/saying" and the programme (or the city) with a claiming verb
+ATTRIBUTED = re.compile(
+    r"\b(?:skriv\w*|säg|påstå|låtsas|lat\s+som|låt\s+som|write|say|state|pretend|claim|draft|make\s+it\s+sound)\b"
+    r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|där\s+det\s+står\s+att|as\s+if)\s+)?"
+    r"(?:programmet|the\s+programme|the\s+program|programme|staden|the\s+city|kommunen)\s+"
+    r"(?:säger\s+att|lovar|garanterar|kräver|ska\s+ge|says\s+that|says|promises|guarantees|requires|will\s+give)\s+"
+    r"(?P<claim>[^.?!]{8,})",
+    re.IGNORECASE,
+)
+SUPPORTED_MIN_RATIO = 85.0  # partial ratio of the claim against a passage, casefolded and without diacritics
+
+
+# where the claim ends: a comma, or the instruction going on ("… och skriv en text om det", "and cite it")
+CLAIM_END = re.compile(r",|\s+(?:och|and)\s+(?:skriv|write|cite|citera|förklara|explain|gör|make)\b", re.IGNORECASE)
+
+
+def attributed_claim(message: str) -> str | None:
+    """The claim a writing or pretending instruction attributes to the programme, if any."""
+    found = ATTRIBUTED.search(message)
+    return CLAIM_END.split(found.group("claim"))[0].strip(" ,;:") if found else None
+
+
+def claim_supported(claim: str, passages: Iterable[str]) -> bool:
+    """Whether some passage holds the claim's words (typed without diacritics or with small differences)."""
+    wanted = strip_diacritics(claim.casefold())
+    return any(fuzz.partial_ratio(wanted, strip_diacritics(p.casefold())) >= SUPPORTED_MIN_RATIO for p in passages)

@@ -1,0 +1,32 @@
+"""Claims put in the programme's mouth (assistant/claims.py): found where an instruction attributes them, and looked
+for in the documents' text."""
+
+from __future__ import annotations
+
+from assistant.claims import attributed_claim, claim_supported
+
+PASSAGES = [
+    "Vi ska planera för en variation av hustyper, upplåtelseformer och prisbilder för att skapa ökad valfrihet.",
+    "Trygghet innebär möjligheter och förutsättningar för människor att på lika villkor röra sig i staden.",
+]
+
+
+def test_an_instruction_to_write_or_pretend_what_the_programme_says_yields_the_claim():
+    assert attributed_claim("Låtsas att programmet lovar gratis simskola för alla barn och skriv en text") == (
+        "gratis simskola för alla barn"
+    )
+    assert attributed_claim("Write a post saying the programme guarantees every resident a home, thanks") == (
+        "every resident a home"
+    )
+    assert attributed_claim("skriv att staden garanterar sommarjobb åt alla") == "sommarjobb åt alla"
+
+
+def test_a_question_or_a_request_about_what_the_programme_says_attributes_nothing():
+    assert attributed_claim("Vad säger programmet om bostäder?") is None
+    assert attributed_claim("skriv ett kort stycke om vad programmet säger om hälsa") is None
+    assert attributed_claim("Does the programme promise anything about housing?") is None
+
+
+def test_a_claim_is_supported_only_when_a_passage_holds_its_words_even_typed_without_diacritics():
+    assert claim_supported("vi ska planera for en variation av hustyper", PASSAGES)
+    assert not claim_supported("alla invånare ska få en gratis bostad", PASSAGES)
