@@ -38,6 +38,7 @@ from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
 from assistant.scope import ScopeDecision, ScopeGuard
 from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import (
+    OPERATIONS,
     TYPED_ANSWERS,
     Classifiers,
     ExampleVectors,
@@ -304,14 +305,15 @@ class Assistant:
             if about is not None:
                 return about
         if operation in ("quote", "shorter"):
-            return self.followups.quote(state.question, last, language, shorter=operation == "shorter")
+            asked = self._with_question_answered(state.history, last)
+            return self.followups.quote(state.question, asked, language, shorter=operation == "shorter")
         if operation in ("english", "swedish"):
             earlier = state.history[: state.history.index(last)]
             again = self.run(last.question, earlier, state.filters, "en" if operation == "english" else "sv")
             state.language = again.language
             return again.answer.model_copy(update={"question": state.question}) if again.answer else None
         if operation == "more":
-            return self._more(state, last)
+            return self._more(state, self._with_question_answered(state.history, last))
         if operation == "which_goals":
             fact = self.followups.which_goals(state.question, last, language)
             if fact is not None:
@@ -324,6 +326,19 @@ class Assistant:
                     citations=fact.citations,
                 )
         return None
+
+    def _with_question_answered(self, history: list[Turn], last: Turn) -> Turn:
+        """``last`` with the question its answer answers: after "på svenska?" or "berätta mer" (operations on the
+        answer before), the question before them, so a quote or "kortare" is ranked for what was asked."""
+        i = history.index(last)
+        while i > 0 and self._reads_as_operation(history[i].question):
+            i -= 1
+        return last if i == history.index(last) else last.model_copy(update={"question": history[i].question})
+
+    def _reads_as_operation(self, text: str) -> bool:
+        vector = self.embedder.embed_queries_array([text])[0]
+        intent, p = self.reader.classifiers["intent"].predict(text, vector)
+        return intent in OPERATIONS and p >= self.settings.operation_min_p
 
     def _score_quotes(self, question: str, quotes: list[str]) -> list[float | None]:
         """The selector's score of each quote as an answer to ``question`` (for the quote and shorter operations)."""

@@ -445,3 +445,23 @@ def test_writing_that_the_programme_promises_what_it_does_not_is_declined(corpus
     assert not corpus_assistant.ask(true_claim).refused
     monkeypatch.setattr(Assistant, "_puts_words_in_its_mouth", lambda self, state: False)
     assert not corpus_assistant.ask(false_claim).refused
+
+
+def test_shorter_after_an_operation_ranks_the_quotes_for_the_question_before_it(corpus_assistant, monkeypatch):
+    """ "kortare" after "på svenska?" works on that answer, ranked for what was asked before it ("vad menas med
+    tillit?"), not for "på svenska?"."""
+    history = []
+    for question in ("what does tillit mean in the programme?", "på svenska?"):
+        answer = corpus_assistant.ask(question, history=history)
+        history.append(Turn(question=question, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas]))
+    seen: list[str] = []
+    real = corpus_assistant.followups.quote
+
+    def spy(question, last, language, shorter=False):
+        seen.append(last.question)
+        return real(question, last, language, shorter=shorter)
+
+    monkeypatch.setattr(corpus_assistant.followups, "quote", spy)
+    answer = corpus_assistant.ask("kortare", history=history)
+    assert seen == ["what does tillit mean in the programme?"] and answer.citations
+    assert "tillit" in answer.answer.casefold()
