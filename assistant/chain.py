@@ -384,7 +384,10 @@ class Assistant:
         hits = self.retrieve(about, state.filters).hits
         quoted = set(previous_quotes(last.answer))
         fresh = [u for u in self.selector.scored(about, vector, hits, state.filters) if u.text not in quoted]
-        units = select_units(fresh, max_units=3, max_chars=900, keep_ratio=0.0)
+        # more of the same sections first: "tell me more" goes on where the previous answer quoted
+        sections = {tuple(c.section_path) for c in self.index.chunks.values() if any(q in c.text for q in quoted)}
+        same = [u for u in fresh if tuple(u.chunk.section_path) in sections]
+        units = select_units(same or fresh, max_units=3, max_chars=900, keep_ratio=0.0)
         if not units:
             return None
         return self._extractive(state.question, units, self.followups.areas_of(last), state.language)

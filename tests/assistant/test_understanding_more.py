@@ -465,3 +465,14 @@ def test_shorter_after_an_operation_ranks_the_quotes_for_the_question_before_it(
     answer = corpus_assistant.ask("kortare", history=history)
     assert seen == ["what does tillit mean in the programme?"] and answer.citations
     assert "tillit" in answer.answer.casefold()
+
+
+@pytest.mark.parametrize("first", ["vad betyder samhandling?", "what does the programme say about the countryside?"])
+def test_tell_me_more_goes_on_in_the_sections_the_previous_answer_quoted(corpus_assistant, first):
+    """ "berätta mer" quotes what the previous answer did not, from the sections it quoted when they hold more."""
+    answer = corpus_assistant.ask(first)
+    history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
+    sections = {tuple(corpus_assistant.index.chunks[c.chunk_id].section_path) for c in answer.citations}
+    more = corpus_assistant.ask("berätta mer", history=history)
+    assert more.citations and {c.quote for c in more.citations}.isdisjoint({c.quote for c in answer.citations})
+    assert all(tuple(corpus_assistant.index.chunks[c.chunk_id].section_path) in sections for c in more.citations)
