@@ -355,10 +355,15 @@ class Assistant:
             [GoalAreaRef.of(ga) for ga in state.resolved.carried] if state.resolved else []
         )
         best: list = []
+        statements = self.followups.statements  # a line listing SDG numbers is no quote on a topic
+
+        def first_on_topic(filters: RetrievalFilters | None) -> list[Unit]:
+            units = self.selector.select(topic, vector, hits, max_units=3, filters=filters)
+            return [u for u in units if u.text not in statements][:1]
+
         if areas and not (state.filters and state.filters.goal_area):
-            within = (state.filters or RetrievalFilters()).model_copy(update={"goal_area": areas[0].name})
-            best = self.selector.select(topic, vector, hits, max_units=1, filters=within)
-        best = best or self.selector.select(topic, vector, hits, max_units=1, filters=state.filters)
+            best = first_on_topic((state.filters or RetrievalFilters()).model_copy(update={"goal_area": areas[0].name}))
+        best = best or first_on_topic(state.filters)
         if not best:
             return None
         text, citation = lead_and_quote(message("op_quote_intro", state.language), best[0].chunk, best[0].text)

@@ -476,3 +476,15 @@ def test_tell_me_more_goes_on_in_the_sections_the_previous_answer_quoted(corpus_
     more = corpus_assistant.ask("berätta mer", history=history)
     assert more.citations and {c.quote for c in more.citations}.isdisjoint({c.quote for c in answer.citations})
     assert all(tuple(corpus_assistant.index.chunks[c.chunk_id].section_path) in sections for c in more.citations)
+
+
+def test_a_quote_on_a_named_topic_is_a_sentence_on_it_not_the_line_listing_sdgs(corpus_assistant):
+    """After a goals answer, "quote the exact wording about housing" quotes what the area says, not the line that
+    lists its SDG numbers (which the goals answer already gave)."""
+    first = "which global goals does the housing goal area cover?"
+    answer = corpus_assistant.ask(first)
+    history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
+    quote = corpus_assistant.ask("can you quote the exact Swedish wording about housing?", history=history)
+    statements = {ga.sdg_statement for ga in corpus_assistant.index.goal_model.goal_areas}
+    assert len(quote.citations) == 1 and quote.citations[0].quote not in statements
+    assert "bostad" in quote.citations[0].quote
