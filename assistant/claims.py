@@ -2,7 +2,7 @@
 saying the programme guarantees every resident a home". The assistant quotes the documents; it does not write that
 they say what their text does not hold. The pattern only finds where a message attributes a claim to the programme;
 whether the claim is in the documents is decided against their text (rapidfuzz's partial ratio), and the decline
-also needs the injection classifier's reading (``injection_claim_min_p``)."""
+also needs the injection classifier's reading (``injection_attributed_min_p``)."""
 
 from __future__ import annotations
 
