@@ -330,10 +330,10 @@ class Assistant:
     def _with_question_answered(self, history: list[Turn], last: Turn) -> Turn:
         """``last`` with the question its answer answers: after "på svenska?" or "berätta mer" (operations on the
         answer before), the question before them, so a quote or "kortare" is ranked for what was asked."""
-        i = history.index(last)
+        at = i = history.index(last)
         while i > 0 and self._reads_as_operation(history[i].question):
             i -= 1
-        return last if i == history.index(last) else last.model_copy(update={"question": history[i].question})
+        return last if i == at else last.model_copy(update={"question": history[i].question})
 
     def _reads_as_operation(self, text: str) -> bool:
         vector = self.embedder.embed_queries_array([text])[0]
@@ -433,13 +433,16 @@ class Assistant:
             return True
         return self._worded_as_work(question, reading)  # as _work_or_draft reads it
 
-    @staticmethod
-    def _worded_as_work(question: str, reading: Reading | None) -> bool:
+    def _worded_as_work(self, question: str, reading: Reading | None) -> bool:
         """Worded as a description of someone's work ("jag är …", "vi driver …"), unless the classifier reads it as a
-        drafting request or, more likely than not, as a question ("Jag är ny här – vad menas med värdegrund?")."""
+        drafting request or, surely enough, as a question ("Jag är ny här – vad menas med värdegrund?")."""
         if reading is not None and reading.intent == "draft":
             return False
-        if reading is not None and reading.intent == "question" and reading.intent_p >= 0.5:
+        if (
+            reading is not None
+            and reading.intent == "question"
+            and reading.intent_p >= self.settings.work_cue_max_question_p
+        ):
             return False
         return is_work_description(question)
 

@@ -186,6 +186,14 @@ class Settings(BaseSettings):
     rescue_margin: float = Field(0.05, ge=0, le=1, description="How far below the similarity floor a rescue reaches.")
     draft_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a drafting request from this probability.")
     work_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a work description from this probability.")
+    work_cue_max_question_p: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A message worded like a work description ('jag är …') is read as a question instead when the "
+        "intent classifier reads a question from this probability ('Jag är ny här – vad menas med värdegrund?'). Dev: "
+        "the relate items it could concern read 0.30-0.44, the one newcomer question 0.63.",
+    )
     operation_min_p: float = Field(
         0.4, ge=0, le=1, description="Treat as an operation on the previous answer from this."
     )
