@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
+from rapidfuzz import fuzz
 
 from assistant.answer_types import evidence_holds
 from assistant.claims import attributed_claim, claim_supported
@@ -54,6 +55,7 @@ from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
 from core.settings import Settings
 from core.strings import message
+from core.text import fold
 from store.index_store import IndexStore
 from store.loaded_index import LoadedIndex
 
@@ -671,7 +673,9 @@ class Assistant:
         "säger grundlagstexten något om demokrati?" keeps the constitution's sentence, which scores far better."""
         assert state.resolved is not None and state.vector is not None and state.retrieval is not None
         margin, topic = self.settings.topic_area_margin, quote_topic(state.resolved.question)
-        if not self.settings.topic_area or not topic or len(topic.split()) > 3 or not self.resolver:
+        if not self.settings.topic_area or not topic or not self.resolver:
+            return state.filters
+        if len(topic.split()) > 3 and not self._an_area_in_full(topic):  # "om trygghet och levande kommundelar"
             return state.filters
         if state.filters is not None and state.filters.goal_area:
             return state.filters
@@ -682,6 +686,12 @@ class Assistant:
         question, vector, hits = state.resolved.query, state.vector, state.retrieval.hits
         best = self.selector.top_score(question, vector, hits, state.filters)
         return area if self.selector.top_score(question, vector, hits, area) >= best - margin else state.filters
+
+    def _an_area_in_full(self, topic: str) -> bool:
+        """The topic is a goal area's whole name, however typed ("trygghet och levande kommundelar")."""
+        assert self.resolver is not None
+        folded = fold(topic)
+        return any(fuzz.ratio(folded, fold(ga.name)) >= 85 for ga in self.resolver.model.goal_areas)
 
     def _finish(self, state: QuestionState) -> Answer:
         assert state.answer is not None

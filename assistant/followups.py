@@ -54,6 +54,8 @@ def quote_topic(question: str) -> str | None:
     return found.group(1).strip()
 
 
+# a sentence that states what the city will do or aims at (to find a goal area's aim in its opening paragraph)
+INTENTION = re.compile(r"\b(?:ska|skall|strävar|eftersträvar|arbetar vi för|målsättning)\b", re.IGNORECASE)
 SMALL_NUMBER = re.compile(r"(?<![\d.])\d{1,2}(?![\d.])")
 
 
@@ -87,14 +89,16 @@ class FollowUpOperations:
         self.aims = self._aims()
 
     def _aims(self) -> dict[str, str]:
-        """Each goal area's aim: the first sentence of the paragraph after its SDG line ("Vi ska ge förutsättningar
-        för en god hälsa och motverka alla former av hälsohot inklusive våld.")."""
+        """Each goal area's aim: the first sentence of the paragraph after its SDG line that states an intention
+        ("Vi ska ge förutsättningar för en god hälsa …"; for housing "Västerås stad ska planera för …", not the
+        problem it opens with), else the paragraph's first sentence."""
         aims: dict[str, str] = {}
         for ga in self.resolver.model.goal_areas if self.resolver else []:
             chunk = statement_chunk(self.chunks.values(), ga)
             paragraph = aim_paragraph(chunk, ga.sdg_statement) if chunk is not None else None
             if paragraph:
-                aims[ga.name] = next(iter(split_sentences(paragraph)), paragraph).strip()
+                sentences = [s.strip() for s in split_sentences(paragraph)] or [paragraph.strip()]
+                aims[ga.name] = next((s for s in sentences if INTENTION.search(s)), sentences[0])
         return aims
 
     def _best_first(self, quotes: list[str], last: Turn) -> list[str]:

@@ -488,3 +488,26 @@ def test_a_quote_on_a_named_topic_is_a_sentence_on_it_not_the_line_listing_sdgs(
     statements = {ga.sdg_statement for ga in corpus_assistant.index.goal_model.goal_areas}
     assert len(quote.citations) == 1 and quote.citations[0].quote not in statements
     assert "bostad" in quote.citations[0].quote
+
+
+def test_a_goal_areas_aim_is_the_sentence_that_states_an_intention(corpus_assistant):
+    """The housing area opens with the problem ("Grupper i samhället har svårigheter …"); its aim, which "ge ett
+    citat" after "vad säger programmet om bostäder?" quotes, is what the city will do."""
+    housing = "Tillgång till fullgoda, säkra och ekonomiskt överkomliga bostäder för alla"
+    assert corpus_assistant.followups.aims[housing].startswith("Västerås stad ska planera för en variation")
+    assert corpus_assistant.followups.aims[HEALTH].startswith("Vi ska ge förutsättningar för en god hälsa")
+    first = "Vad säger programmet om bostäder?"
+    answer = corpus_assistant.ask(first)
+    history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
+    quote = corpus_assistant.ask("kan du ge ett citat?", history=history)
+    assert quote.citations and quote.citations[0].quote == corpus_assistant.followups.aims[housing]
+
+
+def test_a_question_naming_a_goal_area_in_full_is_answered_from_that_area_with_its_aim(corpus_assistant, monkeypatch):
+    """ "vad star det om trygghet och levande kommundelar" names the area in four words, typed without diacritics:
+    the answer is from that area and holds its aim, so "kortare" can give it."""
+    question = "vad star det om trygghet och levande kommundelar"
+    aim = corpus_assistant.followups.aims[SAFETY]
+    assert aim in corpus_assistant.ask(question).answer
+    monkeypatch.setattr(Assistant, "_an_area_in_full", lambda self, topic: False)
+    assert aim not in corpus_assistant.ask(question).answer
