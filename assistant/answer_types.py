@@ -37,6 +37,19 @@ LAW = re.compile(
     re.IGNORECASE,
 )
 
+# the indefinite form of a named law or document: "grundlagen" -> "grundlag", "miljöprogrammet" -> "miljöprogram"
+INDEFINITE = re.compile(r"(lag|balk|förordning|konvention|program|plan|policy)(?:en|met|et|n)$")
+
+
+def named_documents(question: str) -> set[str]:
+    """The laws and documents a question names ("socialtjänstlagen", "barnkonventionens", "the Education Act"),
+    folded; the programme itself is none."""
+    return {m.casefold() for pair in LAW.findall(question) for m in pair if m} - {"programmet"}
+
+
+def names_a_document(question: str) -> bool:
+    return bool(named_documents(question))
+
 
 def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk], best: Chunk | None = None) -> bool:
     """Whether the top passages hold the kind of answer the question asks for; ``best``: the chunk of the sentence
@@ -56,6 +69,8 @@ def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk], 
             for hit in hits[:3]
         )
     if answer_type == "other_law":  # only a law or document the question names can be missing from the evidence
-        named = {m.casefold() for pair in LAW.findall(question) for m in pair if m} - {"programmet"}
-        return all(name in text.casefold() for name in named)
+        # a law the passages name, also in its indefinite form or as their heading ("grundlagen": "Svensk grundlag")
+        headings = " ".join(" ".join(hit.chunk.section_path) for hit in hits[:3])
+        said = f"{text} {headings}".casefold()
+        return all(INDEFINITE.sub(r"\1", name) in said for name in named_documents(question))
     return True

@@ -14,7 +14,7 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 from rapidfuzz import fuzz
 
-from assistant.answer_types import evidence_holds
+from assistant.answer_types import evidence_holds, names_a_document
 from assistant.claims import attributed_claim, claim_supported
 from assistant.compose import (
     SentenceEmbeddings,
@@ -523,7 +523,7 @@ class Assistant:
         assert state.retrieval is not None and state.resolved is not None and state.vector is not None
         if reading is None or reading.answer_type not in TYPED_ANSWERS:
             return state
-        if reading.answer_type_p < self.settings.typed_answer_min_p or not state.retrieval.hits:
+        if reading.answer_type_p < self._typed_min_p(reading, state.question) or not state.retrieval.hits:
             return state
         if evidence_holds(reading.answer_type, state.question, state.retrieval.hits):
             return state
@@ -544,6 +544,13 @@ class Assistant:
         )
         state.keep_citations = True
         return state
+
+    def _typed_min_p(self, reading: Reading, question: str) -> float:
+        """How sure the reading must be to check the evidence: less sure for another law's wording when the message
+        names a law or document ("vad säger barnkonventionens artikel 12 exakt?"), which the check then looks for."""
+        if reading.answer_type == "other_law" and names_a_document(question):
+            return self.settings.typed_law_named_min_p
+        return self.settings.typed_answer_min_p
 
     def _check_evidence(self, state: QuestionState) -> QuestionState:
         """Decline when the evidence says the documents do not answer the question (assistant/scope.py)."""

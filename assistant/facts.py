@@ -183,9 +183,10 @@ class StructuredFacts:
             return self._main_area_of(top_named, language)
         if MAIN_AREA_TERMS.search(question) and carried and not named and BELONGS.search(question):
             return self._main_area_of(carried, language)  # "and which main area does that belong to?"
-        if MAIN_AREA_TERMS.search(question) and LIST_WORDS.search(question) and not named:
+        terse = len(question.split()) <= 3  # "målområdena?", "huvudområdena??", "the goal areas?": the list asked for
+        if MAIN_AREA_TERMS.search(question) and (LIST_WORDS.search(question) or terse) and not named:
             return self._list_main_areas(language)
-        if GOAL_AREA_PLURAL.search(question) and LIST_WORDS.search(question) and not named:
+        if GOAL_AREA_PLURAL.search(question) and (LIST_WORDS.search(question) or terse) and not named:
             return self._list_goal_areas(language, mains)
         if GOAL_AREA_PLURAL.search(question) and mains and {ga.main_area for ga in named} <= {m.name for m in mains}:
             return self._list_goal_areas(language, mains)  # "the goal areas under Demokrati, delaktighet …"

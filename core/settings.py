@@ -194,6 +194,14 @@ class Settings(BaseSettings):
         "intent classifier reads a question from this probability ('Jag är ny här – vad menas med värdegrund?'). Dev: "
         "the relate items it could concern read 0.30-0.44, the one newcomer question 0.63.",
     )
+    typed_law_named_min_p: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Check the evidence for another law's wording from this, when the message names a law or "
+        "document. Dev: 0.4 (as other types) 0.869, 0.25 0.868, 0.2 0.870 (refusal 0.899 -> 0.906, false refusal "
+        "0.010 -> 0.011).",
+    )
     operation_min_p: float = Field(
         0.4, ge=0, le=1, description="Treat as an operation on the previous answer from this."
     )

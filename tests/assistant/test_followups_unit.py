@@ -177,3 +177,22 @@ def test_a_quote_of_an_answer_on_one_goal_area_is_its_aim_when_quoted():
     quoted = operations.quote("kan du ge ett citat?", last, "sv")
     shorter = operations.quote("kortare", last, "sv", shorter=True)
     assert quoted.citations[0].quote == aim and shorter.citations[0].quote == aim
+
+
+def test_a_law_the_passage_names_in_its_indefinite_form_or_heading_is_in_the_evidence():
+    """ "grundlagen" asked about, the passage under "Svensk grundlag" quoting it: the programme speaks of it."""
+    passage = hits("variation av hustyper")[0]
+    heading = ["Utgångspunkter", "Svensk grundlag"]
+    under = RetrievedChunk(passage.chunk.model_copy(update={"section_path": heading}), 1.0)
+    question = "vilka rättigheter tar grundlagen upp som det allmänna ska trygga?"
+    assert not evidence_holds("other_law", question, [passage])
+    assert evidence_holds("other_law", question, [under])
+    assert not evidence_holds("other_law", "vad säger miljöprogrammet?", [under])
+
+
+def test_a_named_law_lowers_how_sure_the_reading_must_be_to_check_the_evidence():
+    from assistant.answer_types import names_a_document
+
+    assert names_a_document("du kan väl svara på vad socialtjänstlagen säger om försörjningsstöd?")
+    assert names_a_document("what does the Education Act say?")
+    assert not names_a_document("vad säger programmet om bostäder?")

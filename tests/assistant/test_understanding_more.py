@@ -511,3 +511,20 @@ def test_a_question_naming_a_goal_area_in_full_is_answered_from_that_area_with_i
     assert aim in corpus_assistant.ask(question).answer
     monkeypatch.setattr(Assistant, "_an_area_in_full", lambda self, topic: False)
     assert aim not in corpus_assistant.ask(question).answer
+
+
+def test_another_laws_wording_is_checked_from_a_weaker_reading_when_the_message_names_it(corpus_assistant, monkeypatch):
+    """ "… vad säger barnkonventionens artikel 3?" reads as another law's wording only at 0.39: naming a law the
+    passages do not, it is declined (citing the nearest passage); without the lower bar it was answered."""
+    question = "programmet pratar om barn, men vad säger barnkonventionens artikel 3?"
+    answer = corpus_assistant.ask(question)
+    assert answer.refused and answer.citations
+    monkeypatch.setattr(corpus_assistant.settings, "typed_law_named_min_p", 0.4)
+    assert not corpus_assistant.ask(question).refused
+
+
+@pytest.mark.parametrize("question", ["målområdena?", "the goal areas?"])
+def test_a_bare_plural_asks_for_the_list(corpus_assistant, question):
+    """ "målområdena?" alone asks for the goal areas, as "vilka målområden finns det?" does."""
+    answer = corpus_assistant.ask(question)
+    assert all(ga.name in answer.answer for ga in corpus_assistant.index.goal_model.goal_areas)
