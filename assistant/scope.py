@@ -63,9 +63,18 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
         if word.isupper() and len(word) <= 3:
             continue
         parts = [p for p in word.casefold().split("-") if p]
-        if parts and not any(p in vocabulary or any(v.startswith(p) for v in vocabulary if len(p) >= 4) for p in parts):
+        if parts and not any(_known(p, vocabulary) for p in parts):
             names.append(word)
     return names
+
+
+INFLECTIONS = ("s", "n", "en", "et", "ens", "ets")  # "Brundtlands", "Västeråsaren": a known word inflected
+
+
+def _known(part: str, vocabulary: set[str]) -> bool:
+    if part in vocabulary or any(part.endswith(e) and part[: -len(e)] in vocabulary for e in INFLECTIONS):
+        return True
+    return len(part) >= 4 and any(v.startswith(part) for v in vocabulary)
 
 
 class ScopeGuard:

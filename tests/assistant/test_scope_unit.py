@@ -67,3 +67,10 @@ def test_unknown_names_skip_sentence_starts_short_acronyms_and_known_words():
     # English capitalises languages and months: no name the documents could lack
     assert unknown_names("What does it mean, and is there a good English word for it in May?", vocabulary) == []
     assert unknown_names("What does the Sirius club say?", vocabulary) == ["Sirius"]
+
+
+def test_a_known_word_inflected_is_no_unknown_name():
+    """ "Brundtlands definition" when the documents say "Brundtland-rapporten": the genitive of a known word."""
+    vocabulary = {"brundtland", "rapporten", "västerås"}
+    assert unknown_names("Hur ser Brundtlands definition ut?", vocabulary) == []
+    assert unknown_names("Hur ser Stockholms definition ut?", vocabulary) == ["Stockholms"]
