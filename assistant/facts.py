@@ -34,7 +34,7 @@ DEFINES = folded(
 NAMES_A_LIST = folded(r"\b(vilka|which|list\w*|nämn\w*|räkna\s+upp|name)\b")
 # what is counted: goals ("hur många globala mål", "how many of the SDGs"), not countries or people
 COUNTS_OTHER = folded(
-    r"\b(?:hur\s+många|how\s+many|antal(?:et)?|number\s+of)\s+(?!(?:av|of|the|de|globala|global|agenda|fn|un|sdg|mål|goal)\w*)\w+"
+    r"\b(?:hur\s+många|how\s+many|antal(?:et)?|number\s+of)\s+(?!(?:av|of|the|de|och|and|globala|global|agenda|fn|un|sdg|mål|goal)\w*)\w+"
 )
 LIST_WORDS = folded(r"\b(vilka|which|what|vad|list\w*|nämn\w*|räkna\s+upp|name|hur\s+många|how\s+many)\b")
 GOAL_AREA_PLURAL = folded(r"\b(målområden\w*|målområdena|goal\s+areas|focus\s+areas|target\s+areas)\b")

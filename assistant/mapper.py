@@ -25,17 +25,10 @@ from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
 from assistant.selection import UnitSelector
 from assistant.understanding.classifiers import ExampleClassifier
-from assistant.understanding.goal_areas import GoalAreaResolver
+from assistant.understanding.goal_areas import FRAMING, GoalAreaResolver
 from core.models import Chunk, DocumentKind, GoalArea, GoalAreaModel
 from core.settings import Settings
 from core.strings import message
-
-# "Jag jobbar som ...", "I work as ...": the framing says it is work, not which work; it is not evidence.
-FRAMING = re.compile(
-    r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b"
-    r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b",
-    re.IGNORECASE,
-)
 
 RELATE_INTENT = re.compile(
     r"\b(jag|vi)\s+(jobbar|arbetar|driver|är|leder|ansvarar|samordnar|handlägger|ordnar|undervisar|stöttar|planerar|"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,14 @@ from core.text import (
     strip_diacritics,
     tokenize,
     words,
+)
+
+# "Jag jobbar som ...", "I work as ...": the framing says it is work, not which work; it names no goal area
+# ("Jag jobbar med våld i nära relationer. Vilka globala mål hör till …?" is not about the employment area).
+FRAMING = re.compile(
+    r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b"
+    r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b",
+    re.IGNORECASE,
 )
 
 
@@ -133,7 +142,7 @@ class GoalAreaResolver:
 
     def by_name(self, text: str) -> list[GoalAreaMatch]:
         """Goal areas whose words the text uses: most words first, then the one the text names first."""
-        tokens = self._stems(text)
+        tokens = self._stems(FRAMING.sub(" ", text))
         # a text typed without any diacritics ("halsoomradet") is matched without them; otherwise letters count
         plain = text == strip_diacritics(text)
         tokens = [fold(t) for t in tokens] if plain else tokens

@@ -528,3 +528,21 @@ def test_a_bare_plural_asks_for_the_list(corpus_assistant, question):
     """ "målområdena?" alone asks for the goal areas, as "vilka målområden finns det?" does."""
     answer = corpus_assistant.ask(question)
     assert all(ga.name in answer.answer for ga in corpus_assistant.index.goal_model.goal_areas)
+
+
+def test_saying_one_works_names_no_goal_area(corpus_assistant, monkeypatch):
+    """ "Jag jobbar med våld i nära relationer. Vilka globala mål hör till …?": "jobbar" frames the message, it does
+    not name the employment area; the area meant is health's."""
+    from assistant.understanding import goal_areas
+
+    question = "Jag jobbar med våld i nära relationer. Vilka globala mål hör till det målområde där våld tas upp?"
+    assert [g.name for g in corpus_assistant.ask(question).goal_areas][:1] == [HEALTH]
+    assert WORK not in [m.goal_area.name for m in corpus_assistant.resolver.by_name(question)]
+    monkeypatch.setattr(goal_areas, "FRAMING", __import__("re").compile("(?!x)x"))
+    assert WORK in [m.goal_area.name for m in corpus_assistant.resolver.by_name(question)]
+
+
+def test_how_many_and_which_goals_is_a_count_of_goals(corpus_assistant):
+    answer = corpus_assistant.ask("Hur många och vilka av de globala målen täcker programmet totalt?")
+    first = answer.answer.split("\n\n")[0]
+    assert "11" in first and all(f"{n} (" in first for n in (1, 4, 8, 16, 17))
