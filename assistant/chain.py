@@ -397,7 +397,20 @@ class Assistant:
         units = select_units(same or fresh, max_units=3, max_chars=900, keep_ratio=0.0)
         if not units:
             return None
+        core = self._core_unit(last) if self.settings.more_keeps_core else None
+        units = [core, *units[:2]] if core is not None else units  # the answer's core first, then what is new
         return self._extractive(state.question, units, self.followups.areas_of(last), state.language)
+
+    def _core_unit(self, last: Turn) -> Unit | None:
+        """The previous answer's quote that best answered its question, as a unit of the sentence index: "utveckla"
+        elaborates on it, so the longer answer stands on its own."""
+        ix = self.selector.index.ready()
+        for quote in self.followups.best_first(previous_quotes(last.answer), last):
+            row = ix.row_of_text.get(quote)
+            if row is not None and quote not in self.followups.statements:
+                found = ix.units[row]
+                return Unit(found.chunk, found.text, found.position, 1, 1.0)
+        return None
 
     def _extractive(self, question: str, units, areas: list[GoalAreaRef], language: str, asked: str = "") -> Answer:
         """An extractive answer of ``units`` (``asked``: the question as understood, for the direct answer line)."""

@@ -101,7 +101,7 @@ class FollowUpOperations:
                 aims[ga.name] = next((s for s in sentences if INTENTION.search(s)), sentences[0])
         return aims
 
-    def _best_first(self, quotes: list[str], last: Turn) -> list[str]:
+    def best_first(self, quotes: list[str], last: Turn) -> list[str]:
         """The previous answer's quotes, those the sentence selector scores best as answers to the previous question
         first (the quote that answered it), then the rest by closeness in meaning; a line that only lists SDG
         numbers comes last (the answer names them anyway). Dev: ranking the goal area's quotes first, as before,
@@ -147,7 +147,7 @@ class FollowUpOperations:
     def quote(self, question: str, last: Turn, language: str, shorter: bool = False) -> Answer | None:
         """The previous answer's first verifiable quote, from its goal area when it has one (with ``shorter``: the
         quote's first sentence)."""
-        for quote in self._best_first(previous_quotes(last.answer), last):
+        for quote in self.best_first(previous_quotes(last.answer), last):
             if shorter:  # the first sentence (a lead-in ending in ":" keeps its list: one sentence)
                 quote = next(iter(split_sentences(quote)), quote).strip()
             chunk = self._chunk_holding(quote)

@@ -202,6 +202,9 @@ class Settings(BaseSettings):
         "document. Dev: 0.4 (as other types) 0.869, 0.25 0.868, 0.2 0.870 (refusal 0.899 -> 0.906, false refusal "
         "0.010 -> 0.011).",
     )
+    more_keeps_core: bool = Field(
+        True, description="'Tell me more' quotes the previous answer's core sentence first, then what is new."
+    )
     operation_min_p: float = Field(
         0.4, ge=0, le=1, description="Treat as an operation on the previous answer from this."
     )

@@ -107,7 +107,8 @@ def test_tell_me_more_quotes_what_the_previous_answer_did_not(corpus_assistant, 
     answer = corpus_assistant.ask("kan du berätta mer om det?", history=housing_history)
     previous = set(previous_quotes(housing_history[0].answer))
     assert not answer.refused and answer.citations and answer.goal_areas[0].name == HOUSING
-    assert all(c.quote not in previous for c in answer.citations)  # new passages, not the same again
+    core, *new = answer.citations  # the answer's core again, then new passages, not the same again
+    assert core.quote in previous and new and all(c.quote not in previous for c in new)
     off = with_settings(corpus_assistant, operation_min_p=OFF).ask(
         "kan du berätta mer om det?", history=housing_history
     )

@@ -474,8 +474,21 @@ def test_tell_me_more_goes_on_in_the_sections_the_previous_answer_quoted(corpus_
     history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
     sections = {tuple(corpus_assistant.index.chunks[c.chunk_id].section_path) for c in answer.citations}
     more = corpus_assistant.ask("berätta mer", history=history)
-    assert more.citations and {c.quote for c in more.citations}.isdisjoint({c.quote for c in answer.citations})
+    core, *new = more.citations  # the answer's core again, then what it did not quote
+    assert core.quote in {c.quote for c in answer.citations}
+    assert new and {c.quote for c in new}.isdisjoint({c.quote for c in answer.citations})
     assert all(tuple(corpus_assistant.index.chunks[c.chunk_id].section_path) in sections for c in more.citations)
+
+
+def test_tell_me_more_starts_from_the_answers_core(corpus_assistant, monkeypatch):
+    """ "utveckla lite?" elaborates: the sentence that answered comes first (the area's aim), then more."""
+    first = "jobb och sysselsattning, hur ser programmet pa det"
+    answer = corpus_assistant.ask(first)
+    history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
+    aim = corpus_assistant.followups.aims[WORK]
+    assert corpus_assistant.ask("utveckla lite?", history=history).citations[0].quote == aim
+    monkeypatch.setattr(corpus_assistant.settings, "more_keeps_core", False)
+    assert aim not in corpus_assistant.ask("utveckla lite?", history=history).answer
 
 
 def test_a_quote_on_a_named_topic_is_a_sentence_on_it_not_the_line_listing_sdgs(corpus_assistant):
