@@ -81,6 +81,14 @@ def asked_the_same_way(question: str, previous: str, resolver: GoalAreaResolver)
     return " ".join([*kept, topic])
 
 
+# "and the jobs one?", "och bostäder?", "what about housing?": a short question opening on "and …" or "what about"
+WHAT_ABOUT = re.compile(r"^\s*(och|samt|and|what about|how about|hur är det med|vad gäller)\b", re.IGNORECASE)
+
+
+def _what_about(question: str) -> bool:
+    return bool(WHAT_ABOUT.match(question)) and len(question.split()) <= 5
+
+
 @dataclass
 class ResolvedQuestion:
     question: str  # as understood: as asked, or with "the second one" or "och bostäder?" written out
@@ -107,7 +115,8 @@ def resolve_follow_up(
     if not history or not (force or FOLLOW_UP_CUE.search(question)):
         return ResolvedQuestion(question, question)
     if resolver is not None and resolver.by_name(question):
-        if force:  # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead
+        if force or _what_about(question):
+            # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead
             again = asked_the_same_way(question, last_answered(history).question, resolver)
             return ResolvedQuestion(again, again, [], True)
         return ResolvedQuestion(question, question)  # it names its own goal area

@@ -559,3 +559,18 @@ def test_how_many_and_which_goals_is_a_count_of_goals(corpus_assistant):
     answer = corpus_assistant.ask("Hur många och vilka av de globala målen täcker programmet totalt?")
     first = answer.answer.split("\n\n")[0]
     assert "11" in first and all(f"{n} (" in first for n in (1, 4, 8, 16, 17))
+
+
+def test_and_the_jobs_one_is_asked_the_way_the_previous_question_was(corpus_assistant, monkeypatch):
+    """ "and the jobs one?" after "which SDGs does the education goal area map to?" names its own area and reads as
+    "what about …" only weakly: it asks for that area's SDGs all the same."""
+    from assistant.understanding import conversation
+
+    first = "which SDGs does the education goal area map to?"
+    answer = corpus_assistant.ask(first)
+    history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
+    jobs = corpus_assistant.ask("and the jobs one?", history=history)
+    assert "8 (Decent work" in jobs.answer.split("\n\n")[0]
+    monkeypatch.setattr(conversation, "_what_about", lambda question: False)
+    monkeypatch.setattr(corpus_assistant.settings, "operation_min_p", 0.9)
+    assert "8 (Decent work" not in corpus_assistant.ask("and the jobs one?", history=history).answer.split("\n\n")[0]
