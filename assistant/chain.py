@@ -47,7 +47,13 @@ from assistant.understanding.classifiers import (
     Reading,
     load_examples,
 )
-from assistant.understanding.conversation import ResolvedQuestion, last_answered, resolve_follow_up, resolve_ordinal
+from assistant.understanding.conversation import (
+    ResolvedQuestion,
+    last_answered,
+    last_question,
+    resolve_follow_up,
+    resolve_ordinal,
+)
 from assistant.understanding.glossary import Glossary
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.language import Language, detect_language, follow_up_language, requested_language
@@ -143,7 +149,7 @@ class Assistant:
             glossary=glossary,
         )
         self.scope = ScopeGuard(embedder, index.chunks, settings)
-        classifiers = Classifiers(embedder, settings.cache_dir)
+        self.classifiers = classifiers = Classifiers(embedder, settings.cache_dir)
         self.mapper = GoalAreaMapper(
             self.resolver, self.retriever, self.selector, index.chunks, settings, classifier=classifiers["work_area"]
         )
@@ -485,8 +491,10 @@ class Assistant:
         read_as = read_as and not self._typed_first(reading, p)
         if on_topic and ((read_as and intent == "draft") or (is_draft_request(question) and intent != "work")):
             state.answer = self.draft_answer(self._draft_request(state, question), state.language)
-        elif (reading is None or reading.out_of_scope_p < s.work_max_out_of_scope_p) and (
-            (read_as and intent == "work") or self._worded_as_work(question, reading)
+        elif (
+            (reading is None or reading.out_of_scope_p < s.work_max_out_of_scope_p)
+            and ((read_as and intent == "work") or self._worded_as_work(question, reading))
+            and not self._asks_about_content(question)
         ):
             mapping = self.mapper.map(question, state.language)
             if mapping.confident or (read_as and intent == "work"):
@@ -495,6 +503,18 @@ class Assistant:
         if state.answer is not None:
             state.answer.question = state.question
         return state
+
+    def _asks_about_content(self, question: str) -> bool:
+        """A description of one's work that ends in a question about the programme's content ("… Står det något
+        specifikt om barn?"), not about how the work relates ("… hur hänger det ihop med programmet?"): the tail
+        classifier (``data/examples/tail.jsonl``) reads the trailing question."""
+        tail = last_question(question)
+        if not tail or len(tail) >= len(question.strip()) - 15:  # no description before it
+            return False
+        vector = self.embedder.embed_queries_array([tail])[0]
+        return (
+            self.classifiers["tail"].probabilities(tail, vector).get("content", 0.0) >= self.settings.content_tail_min_p
+        )
 
     @staticmethod
     def _draft_request(state: QuestionState, question: str) -> str:

@@ -202,6 +202,13 @@ class Settings(BaseSettings):
         "document. Dev: 0.4 (as other types) 0.869, 0.25 0.868, 0.2 0.870 (refusal 0.899 -> 0.906, false refusal "
         "0.010 -> 0.011).",
     )
+    content_tail_min_p: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="A work description ending in a question the tail classifier reads as about the programme's "
+        "content from this probability is answered as that question, not mapped to goal areas.",
+    )
     more_keeps_core: bool = Field(
         True, description="'Tell me more' quotes the previous answer's core sentence first, then what is new."
     )

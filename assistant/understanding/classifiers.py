@@ -29,7 +29,7 @@ from core.embedders import Embedder
 
 log = logging.getLogger(__name__)
 
-TASKS = ("intent", "scope", "injection", "answer_type", "work_area")
+TASKS = ("intent", "scope", "injection", "answer_type", "work_area", "tail")
 # Inverse regularisation per task (default 4). work_area on dev occupations and relate questions, top one with the
 # question stripped: C=4 0.900, C=16 0.927, C=64 0.945 (C=64 leaves no margin between related and unrelated).
 TASK_C = {"work_area": 16.0}

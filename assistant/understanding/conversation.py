@@ -89,6 +89,18 @@ def _what_about(question: str) -> bool:
     return bool(WHAT_ABOUT.match(question)) and len(question.split()) <= 5
 
 
+QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+
+
+def last_question(text: str) -> str:
+    """The message's last question: its last sentence ending in "?", or that sentence's last clause when a comma
+    joins it to what came before ("jag jobbar på ett bolag, gäller programmet oss också?")."""
+    found = QUESTION_SENTENCE.findall(text)
+    tail = found[-1].strip(" ,;:–-") if found else ""
+    clauses = [c.strip() for c in tail.split(",")]
+    return clauses[-1] if len(clauses) > 1 and len(clauses[-1].split()) >= 3 else tail
+
+
 @dataclass
 class ResolvedQuestion:
     question: str  # as understood: as asked, or with "the second one" or "och bostäder?" written out

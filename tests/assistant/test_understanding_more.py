@@ -16,6 +16,7 @@ from assistant.models import Turn
 from assistant.understanding.classifiers import load_examples
 from assistant.understanding.conversation import listed_items, resolve_ordinal
 from assistant.understanding.goal_areas import corrected
+from core.strings import message
 
 pytestmark = pytest.mark.integration  # the real embedder and index
 
@@ -574,3 +575,28 @@ def test_and_the_jobs_one_is_asked_the_way_the_previous_question_was(corpus_assi
     monkeypatch.setattr(conversation, "_what_about", lambda question: False)
     monkeypatch.setattr(corpus_assistant.settings, "operation_min_p", 0.9)
     assert "8 (Decent work" not in corpus_assistant.ask("and the jobs one?", history=history).answer.split("\n\n")[0]
+
+
+def test_a_work_description_ending_in_a_content_question_is_answered_as_that_question(corpus_assistant, monkeypatch):
+    """The tail classifier reads the message's last question: about the programme's content, it is answered; about
+    how the work relates, the mapper answers. Without the tail reading both went to the mapper."""
+    content = (
+        "Jag är rektor på en grundskola i Bäckby och vi ska ha studiedag om likvärdighet. Vad säger programmet om att "
+        "alla ska få likvärdig tillgång till utbildning?"
+    )
+    relate = "Jag är rektor på en grundskola i Bäckby och vi jobbar mycket med nyanlända elever. Hur hänger det ihop?"
+    mapped = message("relate_intro", "sv")
+    assert not corpus_assistant.ask(content).answer.startswith(mapped)
+    assert corpus_assistant.ask(relate).answer.startswith(mapped)
+    monkeypatch.setattr(corpus_assistant.settings, "content_tail_min_p", 1.0)
+    assert corpus_assistant.ask(content).answer.startswith(mapped)
+
+
+def test_the_last_question_of_a_message():
+    from assistant.understanding.conversation import last_question
+
+    assert last_question("Vi bygger lekplatser. Står det något om barn?") == "Står det något om barn?"
+    assert last_question("jag jobbar på ett bolag, gäller programmet oss också? chefen undrar") == (
+        "gäller programmet oss också?"
+    )
+    assert last_question("Jag är lärare.") == ""
