@@ -58,8 +58,18 @@ def test_a_follow_up_carries_the_previous_goal_area(resolver):
 
 def test_a_question_naming_its_own_area_is_not_a_follow_up(resolver):
     history = [Turn(question="Vad säger programmet om bostäder?", goal_areas=[HOUSING])]
+    question = "Och vad säger programmet om trygghet i kommundelarna?"
+    resolved = resolve_follow_up(question, history, resolver)
+    assert not resolved.is_follow_up and resolved.query == question
+
+
+def test_a_short_and_question_naming_its_own_area_is_asked_the_previous_way(resolver):
+    """ "Och vad gäller trygghet?" (five words or fewer, opening on "och"): the previous question, about that area,
+    however surely the classifier read it as "what about …"."""
+    history = [Turn(question="Vad säger programmet om bostäder?", goal_areas=[HOUSING])]
     resolved = resolve_follow_up("Och vad gäller trygghet?", history, resolver)
-    assert not resolved.is_follow_up and resolved.query == "Och vad gäller trygghet?"
+    assert resolved.is_follow_up and resolved.carried == [] and "Vad säger programmet om" in resolved.question
+    assert [m.goal_area.name for m in resolver.by_name(resolved.question)][:1] == [SAFETY]
 
 
 def test_a_follow_up_after_a_declined_turn_refers_to_the_answered_one(resolver):
@@ -175,7 +185,8 @@ def test_what_about_another_goal_area_is_asked_the_previous_way(resolver):
     assert "sdg för" in resolved.question and "bostäder" in resolved.question
     assert "hälsoområdet" not in resolved.question
     assert [m.goal_area.name for m in resolver.by_name(resolved.question)] == [HOUSING]
-    assert resolve_follow_up("och bostäder?", history, resolver).question == "och bostäder?"  # not read as one
+    longer = "och vilka mål har bostadsområdet enligt programmet?"  # more than five words: a question of its own
+    assert resolve_follow_up(longer, history, resolver).question == longer
 
 
 @pytest.mark.parametrize(
