@@ -44,6 +44,7 @@ AUDIENCES = [
 ]
 
 
+SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{4,})$", re.IGNORECASE | re.DOTALL)
 
 
@@ -51,7 +52,10 @@ def topic_of(request: str) -> str:
     """What a writing request is about ("… en kort text för nyanställda om stadens värdegrund" -> "stadens
     värdegrund"), so that the genre and audience words do not steer which passages are chosen."""
     found = TOPIC.search(request.strip())
-    return found.group(1) if found else request
+    if not found:
+        return request
+    # up to the end of its sentence: "om barns rättigheter nästa vecka. Kan du skriva …" -> "barns rättigheter …"
+    return SENTENCE_END.split(found.group(1), maxsplit=1)[0].strip() or found.group(1)
 
 
 POINTING_TOPIC = re.compile(

@@ -43,3 +43,9 @@ def test_a_writing_requests_topic_leaves_genre_and_audience_out(request_text, to
 )
 def test_a_writing_request_in_a_conversation_is_about_what_it_points_back_to(request_text, language, meant):
     assert about_instead(request_text, "demokrati", language) == meant
+
+
+def test_a_drafting_topic_ends_with_its_sentence():
+    """A long request names its topic in one sentence and goes on in the next: the next is not the topic."""
+    request = "Jag ska tala på en konferens om barns rättigheter. Kan du skriva några meningar som citerar programmet?"
+    assert topic_of(request) == "barns rättigheter"
