@@ -387,8 +387,9 @@ class Assistant:
         )
 
     def _more(self, state: QuestionState, last: Turn) -> Answer | None:
-        """'Tell me more': the passages that best answer the previous question after those already quoted ('tell me
-        more about the last one': about that item of the previous answer's list; 'mer om värdegrunden': about that)."""
+        """'Tell me more': the previous answer's core quote, then the passages that best answer the previous question
+        after those already quoted ('tell me more about the last one': about that item of the previous answer's
+        list; 'mer om värdegrunden': about that)."""
         assert state.resolved is not None
         # "mer om genomförandet då": more on that topic; "tell me more", "more about them": more on the last question
         resolved = state.resolved.question if state.resolved.question != state.question else None  # "the last one"

@@ -1,6 +1,7 @@
 """Small classifiers over the question's embedding, learned from labelled examples kept as data in the repo
-(``assistant/data/examples/*.jsonl``: intent, scope, injection, answer type, and the goal area a description of
-someone's work serves, or none: ``work_area``).
+(``assistant/data/examples/*.jsonl``: intent, scope, injection, answer type, the goal area a description of
+someone's work serves, or none: ``work_area``, and whether a work description's last question asks about the
+programme's content or how the work relates: ``tail``).
 
 Each is a scikit-learn logistic regression on the same query embedding the chain already computes, so a
 decision costs a dot product. Training takes milliseconds once the examples are embedded; their vectors are
