@@ -149,7 +149,7 @@ class Assistant:
             glossary=glossary,
         )
         self.scope = ScopeGuard(embedder, index.chunks, settings)
-        self.classifiers = classifiers = Classifiers(embedder, settings.cache_dir)
+        classifiers = Classifiers(embedder, settings.cache_dir)
         self.mapper = GoalAreaMapper(
             self.resolver, self.retriever, self.selector, index.chunks, settings, classifier=classifiers["work_area"]
         )
@@ -411,13 +411,20 @@ class Assistant:
     def _core_unit(self, last: Turn) -> Unit | None:
         """The previous answer's quote that best answered its question, as a unit of the sentence index: "utveckla"
         elaborates on it, so the longer answer stands on its own."""
-        ix = self.selector.index.ready()
         for quote in self.followups.best_first(previous_quotes(last.answer), last):
-            row = ix.row_of_text.get(quote)
-            if row is not None and quote not in self.followups.statements:
-                found = ix.units[row]
-                return Unit(found.chunk, found.text, found.position, 1, 1.0)
+            if quote not in self.followups.statements and (unit := self._indexed_unit(quote)) is not None:
+                return unit
         return None
+
+    def _indexed_unit(self, text: str | None) -> Unit | None:
+        """The sentence index's unit of ``text``, ranked first (a quote put first by rule: an area's aim, an answer's
+        core)."""
+        ix = self.selector.index.ready()
+        row = ix.row_of_text.get(text) if text else None
+        if row is None:
+            return None
+        found = ix.units[row]
+        return Unit(found.chunk, found.text, found.position, 1, 1.0)
 
     def _extractive(self, question: str, units, areas: list[GoalAreaRef], language: str, asked: str = "") -> Answer:
         """An extractive answer of ``units`` (``asked``: the question as understood, for the direct answer line)."""
@@ -514,7 +521,8 @@ class Assistant:
             return False
         vector = self.embedder.embed_queries_array([tail])[0]
         return (
-            self.classifiers["tail"].probabilities(tail, vector).get("content", 0.0) >= self.settings.content_tail_min_p
+            self.reader.classifiers["tail"].probabilities(tail, vector).get("content", 0.0)
+            >= self.settings.content_tail_min_p
         )
 
     @staticmethod
@@ -697,16 +705,13 @@ class Assistant:
         return state
 
     def _with_aim(self, units: list[Unit], area: str) -> list[Unit]:
-        """An answer on a goal area as its topic holds what the area aims at (the sentence after its SDG line),
-        first, in place of the answer's weakest quote when it has four."""
-        aim = self.followups.aims.get(area)
-        ix = self.selector.index.ready()
-        row = ix.row_of_text.get(aim) if aim else None
-        if row is None or any(aim in u.text for u in units):
+        """An answer on a goal area as its topic holds what the area aims at (``FollowUpOperations.aims``), first, in
+        place of the answer's weakest quote when it has four."""
+        aim = self._indexed_unit(self.followups.aims.get(area))
+        if aim is None or any(aim.text in u.text for u in units):
             return units
-        found = ix.units[row]
         kept = sorted(units, key=lambda u: -u.score)[:3] if len(units) >= 4 else units
-        return [Unit(found.chunk, found.text, found.position, 1, 1.0), *[u for u in units if u in kept]]
+        return [aim, *[u for u in units if u in kept]]
 
     def _topic_filters(self, state: QuestionState) -> RetrievalFilters | None:
         """A question on a topic that names a goal area ("vad säger programmet om arbete?") is answered from that

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from core.text import strip_diacritics
+from core.text import fold
 
 # an instruction to write or pretend, then "att/that/saying" and the programme (or the city) with a claiming verb
 ATTRIBUTED = re.compile(
@@ -37,5 +37,5 @@ def attributed_claim(message: str) -> str | None:
 
 def claim_supported(claim: str, passages: Iterable[str]) -> bool:
     """Whether some passage holds the claim's words (typed without diacritics or with small differences)."""
-    wanted = strip_diacritics(claim.casefold())
-    return any(fuzz.partial_ratio(wanted, strip_diacritics(p.casefold())) >= SUPPORTED_MIN_RATIO for p in passages)
+    wanted = fold(claim)
+    return any(fuzz.partial_ratio(wanted, fold(p)) >= SUPPORTED_MIN_RATIO for p in passages)
