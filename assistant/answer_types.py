@@ -41,6 +41,20 @@ LAW = re.compile(
 INDEFINITE = re.compile(r"(lag|balk|förordning|konvention|program|plan|policy)(?:en|met|et|n)$")
 
 
+# a question for money in so many words ("hur mkt pengar har avsatts …", "what's the budget"): the amount it asks
+# for is checked whatever the classifier reads (a budget is never a question about the programme's content)
+ASKS_AMOUNT = re.compile(
+    r"\bhur\s+(?:mycket|mkt|mycke)\s+pengar\b|\bbudget(?:en|ar|s)?\b|\bkronor\b|\bkost(?:ar|ade|a)\b"
+    r"|\bhow\s+much\s+(?:money|funding|does\s+\w+\s+cost)\b|\bcosts?\b",
+    re.IGNORECASE,
+)
+
+
+def cued_answer_type(question: str) -> str | None:
+    """The kind of answer a question asks for in so many words: "amount" for money, else none."""
+    return "amount" if ASKS_AMOUNT.search(question) else None
+
+
 def named_documents(question: str) -> set[str]:
     """The laws and documents a question names ("socialtjänstlagen", "barnkonventionens", "the Education Act"),
     folded; the programme itself is none."""

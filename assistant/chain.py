@@ -7,6 +7,7 @@ Each stage is a LangChain runnable over one ``QuestionState``; retrieval goes th
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ import numpy as np
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 from rapidfuzz import fuzz
 
-from assistant.answer_types import evidence_holds, names_a_document
+from assistant.answer_types import cued_answer_type, evidence_holds, names_a_document
 from assistant.claims import attributed_claim, claim_supported
 from assistant.compose import (
     SentenceEmbeddings,
@@ -27,7 +28,7 @@ from assistant.compose import (
 )
 from assistant.draft import TOPIC, DraftRequest, DraftWriter, about_instead, is_draft_request
 from assistant.facts import FactAnswer, StructuredFacts, sdg_numbers
-from assistant.followups import FollowUpOperations, previous_quotes, quote_topic
+from assistant.followups import FollowUpOperations, previous_quotes, quote_topic, words_held
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
 from assistant.known_answers import KnownAnswers
 from assistant.mapper import GoalAreaMapper, MappingResult, is_work_description, render_mapping
@@ -61,7 +62,7 @@ from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
 from core.settings import Settings
 from core.strings import message
-from core.text import fold
+from core.text import fold, tokenize
 from store.index_store import IndexStore
 from store.loaded_index import LoadedIndex
 
@@ -107,6 +108,10 @@ def _stage(name: str, fn):
 
 
 HUB_TASKS = ("scope", "intent", "answer_type")  # their example texts are typical questions, for units' hubness
+
+
+# a message's first clause, when more follows it ("berätta mer, det låter tunt", "på svenska? det ska in i …")
+FIRST_CLAUSE = re.compile(r"^([^,.?!;:]{2,}?)\s*[,.?!;:]\s*\S")
 
 
 class Assistant:
@@ -161,7 +166,9 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array)
-        self.followups = FollowUpOperations(index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes)
+        self.followups = FollowUpOperations(
+            index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes, settings.aim_only_whole_area
+        )
         self.chain = self._build_chain()
 
     def _build_chain(self):
@@ -298,7 +305,23 @@ class Assistant:
         operation = reading.is_operation() and reading.intent_p >= self.settings.operation_min_p and not own_goal
         if state.history and operation:
             state.answer = self._operation(state, reading.intent)
+        elif state.history and not own_goal and (asked := self._operation_in_first_clause(state.question)):
+            state.answer = self._operation(state, asked)
         return state
+
+    def _operation_in_first_clause(self, question: str) -> str | None:
+        """An operation said first, then commented on ("berätta mer, det låter lite tunt än så länge", "och på
+        svenska? ska in i en broschyr …"): the short first clause read on its own; not when a question follows it
+        ("berätta mer, vilka ska vara med?" asks that)."""
+        clause = FIRST_CLAUSE.match(question.strip())
+        if not self.settings.first_clause_operation or clause is None or len(clause.group(1).split()) > 5:
+            return None
+        if question.strip().endswith("?") and not question.strip()[: clause.end(1) + 1].endswith("?"):
+            return None
+        text = clause.group(1)
+        intent, p = self.reader.classifiers["intent"].predict(text, self.embedder.embed_queries_array([text])[0])
+        operation = intent in OPERATIONS and intent != "what_about" and p >= self.settings.operation_min_p
+        return intent if operation else None
 
     def _puts_words_in_its_mouth(self, state: QuestionState) -> bool:
         """The message tells the assistant to write or pretend that the programme says something its documents do
@@ -344,9 +367,10 @@ class Assistant:
         return last if i == at else last.model_copy(update={"question": history[i].question})
 
     def _reads_as_operation(self, text: str) -> bool:
+        """An operation on the answer before it; not "och trygghet då?", which asks a question of its own."""
         vector = self.embedder.embed_queries_array([text])[0]
         intent, p = self.reader.classifiers["intent"].predict(text, vector)
-        return intent in OPERATIONS and p >= self.settings.operation_min_p
+        return intent in OPERATIONS and intent != "what_about" and p >= self.settings.operation_min_p
 
     def _score_quotes(self, question: str, quotes: list[str]) -> list[float | None]:
         """The selector's score of each quote as an answer to ``question`` (for the quote and shorter operations)."""
@@ -365,9 +389,14 @@ class Assistant:
         best: list = []
         statements = self.followups.statements  # a line listing SDG numbers is no quote on a topic
 
+        wanted = set(tokenize(topic))
+
         def first_on_topic(filters: RetrievalFilters | None) -> list[Unit]:
             units = self.selector.select(topic, vector, hits, max_units=3, filters=filters)
-            return [u for u in units if u.text not in statements][:1]
+            units = [u for u in units if u.text not in statements]
+            # of the best three, the one in the topic's own words ("om kulturen som verktyg": "… kulturen som ett
+            # verktyg …"), else the best
+            return sorted(units, key=lambda u: -words_held(wanted, tokenize(u.text)))[:1]
 
         if areas and not (state.filters and state.filters.goal_area):
             best = first_on_topic((state.filters or RetrievalFilters()).model_copy(update={"goal_area": areas[0].name}))
@@ -563,20 +592,25 @@ class Assistant:
         nearest passage (assistant/answer_types.py)."""
         reading = state.reading
         assert state.retrieval is not None and state.resolved is not None and state.vector is not None
-        if reading is None or reading.answer_type not in TYPED_ANSWERS:
+        if reading is None or not state.retrieval.hits:
             return state
-        if reading.answer_type_p < self._typed_min_p(reading, state.question) or not state.retrieval.hits:
-            return state
-        if evidence_holds(reading.answer_type, state.question, state.retrieval.hits):
+        asked_for = cued_answer_type(state.question) if self.settings.typed_cues else None
+        if asked_for is None:
+            if reading.answer_type not in TYPED_ANSWERS:
+                return state
+            if reading.answer_type_p < self._typed_min_p(reading, state.question):
+                return state
+            asked_for = reading.answer_type
+        if evidence_holds(asked_for, state.question, state.retrieval.hits):
             return state
         nearest = self.selector.select(
             state.resolved.query, state.vector, state.retrieval.hits, max_units=1, filters=state.filters
         )
         best = nearest[0].chunk if nearest else None  # the best sentence's chunk is evidence too (the contact line)
-        if evidence_holds(reading.answer_type, state.question, state.retrieval.hits, best):
+        if evidence_holds(asked_for, state.question, state.retrieval.hits, best):
             return state
-        log.info("declined: asks for %s, which the evidence does not hold", reading.answer_type)
-        what = message(f"answer_type_{reading.answer_type}", state.language)
+        log.info("declined: asks for %s, which the evidence does not hold", asked_for)
+        what = message(f"answer_type_{asked_for}", state.language)
         text, citations = message("typed_decline", state.language, what=what), []
         if nearest:
             text, citation = lead_and_quote(text, nearest[0].chunk, nearest[0].text)
@@ -699,14 +733,17 @@ class Assistant:
         filters = self._topic_filters(state)
         units = self.selector.select(state.resolved.query, state.vector, hits, filters=filters)
         if filters is not None and filters.goal_area and filters is not state.filters:
-            units = self._with_aim(units, filters.goal_area)
+            units = self._with_aim(units, filters.goal_area, quote_topic(state.resolved.question) or "")
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
         state.answer = self._extractive(state.question, units, goal_areas, state.language, state.resolved.question)
         return state
 
-    def _with_aim(self, units: list[Unit], area: str) -> list[Unit]:
+    def _with_aim(self, units: list[Unit], area: str, topic: str) -> list[Unit]:
         """An answer on a goal area as its topic holds what the area aims at (``FollowUpOperations.aims``), first, in
-        place of the answer's weakest quote when it has four."""
+        place of the answer's weakest quote when it has four; not an answer on one subject within it ("om kultur")."""
+        whole = self.resolver.names_whole_area(topic) if self.resolver else None
+        if self.settings.aim_only_whole_area and (whole is None or whole.name != area):
+            return units
         aim = self._indexed_unit(self.followups.aims.get(area))
         if aim is None or any(aim.text in u.text for u in units):
             return units

@@ -14,11 +14,14 @@ from rapidfuzz import fuzz
 from core.text import fold
 
 # an instruction to write or pretend, then "att/that/saying" and the programme (or the city) with a claiming verb
+# (typed with or without diacritics: "skriv att vasteras stad lovar …")
 ATTRIBUTED = re.compile(
-    r"\b(?:skriv\w*|säg|påstå|låtsas|lat\s+som|låt\s+som|write|say|state|pretend|claim|draft|make\s+it\s+sound)\b"
-    r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|där\s+det\s+står\s+att|as\s+if)\s+)?"
-    r"(?:programmet|the\s+programme|the\s+program|programme|staden|the\s+city|kommunen)\s+"
-    r"(?:säger\s+att|lovar|garanterar|kräver|ska\s+ge|says\s+that|says|promises|guarantees|requires|will\s+give)\s+"
+    r"\b(?:skriv\w*|s[äa]g|p[åa]st[åa]|l[åa]tsas|l[åa]t\s+som|write|say|state|pretend|claim|draft|make\s+it\s+sound)\b"
+    r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|d[äa]r\s+det\s+st[åa]r\s+att|as\s+if)\s+)?"
+    r"(?:programmet|the\s+programme|the\s+program|programme|(?:v[äa]ster[åa]s\s+)?stad(?:en)?|the\s+city"
+    r"|kommunen|the\s+municipality|(?:the\s+)?city\s+of\s+v[äa]ster[åa]s)\s+"
+    r"(?:s[äa]ger\s+att|lovar|har\s+lovat|garanterar|kr[äa]ver|ska\s+ge|says\s+that|says|promises|guarantees"
+    r"|requires|will\s+give)\s+"
     r"(?P<claim>[^.?!]{8,})",
     re.IGNORECASE,
 )

@@ -41,6 +41,12 @@ def previous_quotes(answer_text: str) -> list[str]:
 
 
 QUOTE_TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{3,}?)[\s?.!]*$", re.IGNORECASE)
+# where a topic ends: its clause ("om kulturen som verktyg, ska citera det i en folder",
+# or "om utbildningen som jag kan klistra in i en text")
+TOPIC_END = re.compile(
+    r"[,;:]|\s+(?:så\s+(?:att|jag|vi)|för\s+att|som\s+(?:jag|vi|man|du)|so\s+(?:that|i|we)|(?:that|which)\s+(?:i|we))\s+",
+    re.IGNORECASE,
+)
 POINTING = re.compile(r"^(det|den|detta|denna|dessa|dem|that|it|this|these|those|them)$", re.IGNORECASE)
 
 
@@ -48,10 +54,17 @@ def quote_topic(question: str) -> str | None:
     """What a quote request names as its topic ("ge mig citatet om diskriminering" -> "diskriminering"); none when
     it points back ("citera det", "a quote about that")."""
     found = QUOTE_TOPIC.search(question.strip())
-    words = found.group(1).split() if found else []
+    topic = TOPIC_END.split(found.group(1))[0].strip(" ?.!") if found else ""
+    words = topic.split()
     if not words or (POINTING.match(words[0]) and len(words) <= 2):
         return None
-    return found.group(1).strip()
+    return topic
+
+
+def words_held(wanted: set[str], tokens: list[str]) -> int:
+    """How many of the ``wanted`` stems a text's tokens hold, also as the start of a compound ("utbildning" in
+    "utbildningsnivåer")."""
+    return sum(any(t == w or (len(w) >= 4 and t.startswith(w)) for t in tokens) for w in wanted)
 
 
 # a sentence that states what the city will do or aims at (to find a goal area's aim in its opening paragraph)
@@ -77,6 +90,7 @@ class FollowUpOperations:
         resolver: GoalAreaResolver | None,
         embeddings: SentenceEmbeddings | None = None,
         ranker: Callable[[str, list[str]], list[float | None]] | None = None,
+        aim_only_whole_area: bool = True,
     ):
         """``ranker``: the sentence selector's score of each quote as an answer to a question (None for a text
         it does not hold); without it, quotes are ranked by closeness in meaning to the previous question."""
@@ -85,6 +99,7 @@ class FollowUpOperations:
         self.resolver = resolver
         self.embeddings = embeddings
         self.ranker = ranker
+        self.aim_only_whole_area = aim_only_whole_area
         self.statements = {ga.sdg_statement for ga in resolver.model.goal_areas} if resolver else set()
         self.aims = self._aims()
 
@@ -130,9 +145,13 @@ class FollowUpOperations:
         return sorted(quotes, key=key)
 
     def aim_of(self, last: Turn) -> str | None:
-        """The aim of the goal area an answer was on: its one goal area, or a relate answer's first."""
+        """The aim of the goal area an answer was on: a relate answer's first, or the one area its question took as a
+        whole for its topic ("om hälsa", not "om kultur": a quote on culture is a sentence on culture)."""
         ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
         area = last.goal_areas[0] if last.goal_areas and (ranked or len(last.goal_areas) == 1) else None
+        if area and not ranked and self.resolver is not None and self.aim_only_whole_area:
+            whole = self.resolver.names_whole_area(quote_topic(last.question) or last.question)
+            area = area if whole is not None and whole.name == area else None
         return self.aims.get(area) if area else None
 
     def _closeness(self, quotes: list[str], question: str) -> list[float]:

@@ -212,8 +212,23 @@ class Settings(BaseSettings):
     more_keeps_core: bool = Field(
         True, description="'Tell me more' quotes the previous answer's core sentence first, then what is new."
     )
+    aim_only_whole_area: bool = Field(
+        True,
+        description="A goal area's aim heads an answer (and its quote) only when the question takes the area as a "
+        "whole for its topic ('om hälsa'), not one subject within it ('om kultur').",
+    )
+    first_clause_operation: bool = Field(
+        True,
+        description="In a conversation, a short first clause that reads as an operation on the previous answer "
+        "('berätta mer, det låter tunt') is carried out, whatever follows it.",
+    )
     operation_min_p: float = Field(
         0.4, ge=0, le=1, description="Treat as an operation on the previous answer from this."
+    )
+    typed_cues: bool = Field(
+        True,
+        description="A question for money in so many words ('hur mycket pengar', 'budget') has its evidence checked "
+        "for an amount, whatever the answer-type classifier reads.",
     )
     typed_answer_min_p: float = Field(
         0.4,

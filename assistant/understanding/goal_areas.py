@@ -50,21 +50,22 @@ def words_file() -> dict:
     return tomllib.loads(resources.files("assistant").joinpath("data/goal_area_words.toml").read_text(encoding="utf-8"))
 
 
-def _words_by_anchor(entries: list[dict], names: list[str]) -> list[list[tuple[str, ...]]]:
-    """Each entry's words (stemmed phrases) go to the first name that holds all of the entry's anchor."""
+def _words_by_anchor(entries: list[dict], names: list[str], key: str = "words") -> list[list[tuple[str, ...]]]:
+    """Each entry's words (stemmed phrases, under ``key``) go to the first name that holds all of its anchor."""
     out: list[list[tuple[str, ...]]] = [[] for _ in names]
     for entry in entries:
         anchor = set(tokenize(entry["anchor"]))
         for i, name in enumerate(names):
             if anchor and shared_token_count(anchor, set(tokenize(name))) == len(anchor):
-                out[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry["words"]) if t)
+                out[i].extend(t for t in dict.fromkeys(tuple(stems(w)) for w in entry.get(key, [])) if t)
                 break
     return out
 
 
-def load_goal_area_words(model: GoalAreaModel) -> list[list[tuple[str, ...]]]:
-    """The everyday words of each goal area (as stemmed token tuples), in the model's goal-area order."""
-    return _words_by_anchor(words_file().get("goal_area", []), [ga.name for ga in model.goal_areas])
+def load_goal_area_words(model: GoalAreaModel, key: str = "words") -> list[list[tuple[str, ...]]]:
+    """The everyday words of each goal area (as stemmed token tuples), in the model's goal-area order; with
+    ``key="names"`` only those that take the area as a whole."""
+    return _words_by_anchor(words_file().get("goal_area", []), [ga.name for ga in model.goal_areas], key)
 
 
 def _word_present(token: str, present: set[str]) -> bool:
@@ -134,19 +135,35 @@ class GoalAreaResolver:
         self.min_margin = min_margin
         self._words = load_goal_area_words(model)
         self._folded_words = [[tuple(fold(t) for t in phrase) for phrase in phrases] for phrases in self._words]
+        self._names = load_goal_area_words(model, "names")
+        self._folded_names = [[tuple(fold(t) for t in phrase) for phrase in phrases] for phrases in self._names]
         self._generic = {w.casefold() for w in words_file().get("generic", [])}
         self._main_words = main_area_words(model)
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
         self._vocabulary = _vocabulary(self._words)
         self._folded_vocabulary = _vocabulary(self._folded_words)
 
-    def by_name(self, text: str) -> list[GoalAreaMatch]:
-        """Goal areas whose words the text uses: most words first, then the one the text names first."""
+    def _matching_tokens(self, text: str) -> tuple[list[str], bool]:
+        """The text's content-word stems, typos corrected; folded when the text has no diacritics at all
+        ("halsoomradet" is matched without them; otherwise letters count)."""
         tokens = self._stems(FRAMING.sub(" ", text))
-        # a text typed without any diacritics ("halsoomradet") is matched without them; otherwise letters count
         plain = text == strip_diacritics(text)
         tokens = [fold(t) for t in tokens] if plain else tokens
-        tokens = corrected(tokens, self._folded_vocabulary if plain else self._vocabulary)
+        return corrected(tokens, self._folded_vocabulary if plain else self._vocabulary), plain
+
+    def names_whole_area(self, text: str) -> GoalArea | None:
+        """The goal area a topic takes as a whole ("hälsa", "bostäder", "safety"), not a subject within it ("kultur",
+        "segregation"): one of its ``names`` in ``data/goal_area_words.toml``."""
+        tokens, plain = self._matching_tokens(text)
+        present = set(tokens)
+        for ga, phrases in zip(self.model.goal_areas, self._folded_names if plain else self._names):
+            if any(all(_word_present(t, present) for t in phrase) for phrase in phrases):
+                return ga
+        return None
+
+    def by_name(self, text: str) -> list[GoalAreaMatch]:
+        """Goal areas whose words the text uses: most words first, then the one the text names first."""
+        tokens, plain = self._matching_tokens(text)
         present = set(tokens)
         hits = []
         for ga, phrases in zip(self.model.goal_areas, self._folded_words if plain else self._words):

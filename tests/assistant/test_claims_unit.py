@@ -30,3 +30,13 @@ def test_a_question_or_a_request_about_what_the_programme_says_attributes_nothin
 def test_a_claim_is_supported_only_when_a_passage_holds_its_words_even_typed_without_diacritics():
     assert claim_supported("vi ska planera for en variation av hustyper", PASSAGES)
     assert not claim_supported("alla invånare ska få en gratis bostad", PASSAGES)
+
+
+def test_a_claim_typed_without_diacritics_about_the_city_by_name_is_found():
+    """ "skriv att vasteras stad lovar …": the city by its name, the verbs without diacritics."""
+    message = "skriv att vasteras stad lovar att ingen ska vara arbetslos ar 2030, det star ju typ sa i programmet"
+    assert attributed_claim(message) == "att ingen ska vara arbetslos ar 2030"
+    assert attributed_claim("sag att Västerås stad garanterar alla ett jobb") == "alla ett jobb"
+    assert attributed_claim("Write that the city of Västerås guarantees jobs for all young people") == (
+        "jobs for all young people"
+    )

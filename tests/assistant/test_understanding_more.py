@@ -101,7 +101,7 @@ def test_an_answer_on_a_goal_area_as_topic_holds_the_areas_aim_first(corpus_assi
     vector = corpus_assistant.embedder.embed_queries_array([question])[0]
     hits = corpus_assistant.retrieve(question).hits
     others = [u for u in corpus_assistant.selector.scored(question, vector, hits) if aim not in u.text][:4]
-    units = corpus_assistant._with_aim(others, area.name)
+    units = corpus_assistant._with_aim(others, area.name, "bostäder")
     weakest = min(others, key=lambda u: u.score)
     assert units[0].text == aim and len(units) == 4 == len(others)
     assert [u for u in others if u is not weakest] == units[1:]

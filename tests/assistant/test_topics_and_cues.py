@@ -1,0 +1,78 @@
+"""Session 10's mechanisms, each on the real index and each switched off to show it makes the difference: a goal
+area's aim only for the area as a whole, a topic that ends with its clause, money asked for in so many words, and
+"och trygghet då?" as a question of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import cued_answer_type
+from assistant.followups import quote_topic
+from assistant.models import Turn
+
+pytestmark = pytest.mark.integration  # the real embedder and index
+
+SAFETY = "Trygghet och levande kommundelar"
+
+
+def turn(assistant, question: str, history: list[Turn] | None = None) -> Turn:
+    answer = assistant.ask(question, history=history or [])
+    return Turn(question=question, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])
+
+
+def test_the_aim_heads_an_answer_on_the_area_as_a_whole_not_on_a_subject_within_it(corpus_assistant, monkeypatch):
+    """ "om kultur" is one subject of the safety area: its quote is a sentence on culture, not the area's aim (on
+    public spaces); "om trygghet" takes the whole area, and its aim comes first."""
+    aim = corpus_assistant.followups.aims[SAFETY]
+    assert corpus_assistant.resolver.names_whole_area("trygghet").name == SAFETY
+    assert corpus_assistant.resolver.names_whole_area("kultur") is None
+    culture = [turn(corpus_assistant, "What does the programme say about culture?")]
+    assert aim not in culture[0].answer
+    quote = corpus_assistant.ask("can I get the exact Swedish wording for that?", history=culture)
+    assert "ulturen" in quote.citations[0].quote
+    assert corpus_assistant.ask("vad säger programmet om trygghet?").citations[0].quote == aim
+    monkeypatch.setattr(corpus_assistant.settings, "aim_only_whole_area", False)
+    monkeypatch.setattr(corpus_assistant.followups, "aim_only_whole_area", False)
+    assert aim in turn(corpus_assistant, "What does the programme say about culture?").answer
+
+
+def test_a_topic_ends_with_its_clause():
+    assert quote_topic("ge mig exakt formulering om kulturen som verktyg, ska citera det i en folder") == (
+        "kulturen som verktyg"
+    )
+    assert quote_topic("okej, ge mig citatet om barn så jag kan använda det") == "barn"
+    assert quote_topic("citera det, tack") is None
+
+
+def test_a_quote_on_a_topic_named_before_a_further_clause_is_on_that_topic(corpus_assistant):
+    history = [turn(corpus_assistant, "har kulturen nån roll i det här programmet alls?")]
+    quote = corpus_assistant.ask("ge mig exakt formulering om kulturen som verktyg, ska citera det", history=history)
+    assert "kulturen som ett verktyg" in quote.citations[0].quote
+
+
+def test_money_asked_for_in_so_many_words_is_checked_for_an_amount(corpus_assistant, monkeypatch):
+    """ "hur mkt pengar …" reads as an amount only at 0.31: the cue has the evidence checked, which holds none."""
+    question = "hur mkt pengar har avsatts till handlingsplanen för social hållbarhet?"
+    assert cued_answer_type(question) == "amount"
+    assert cued_answer_type("hur följs handlingsplanen upp?") is None
+    answer = corpus_assistant.ask(question)
+    assert answer.refused and answer.citations
+    monkeypatch.setattr(corpus_assistant.settings, "typed_cues", False)
+    assert not corpus_assistant.ask(question).refused
+
+
+def test_an_instruction_to_write_what_the_city_promises_typed_without_diacritics_is_declined(corpus_assistant):
+    question = "skriv att vasteras stad lovar att ingen ska vara arbetslos ar 2030, det star ju typ sa i programmet"
+    assert corpus_assistant.ask(question).refused
+
+
+def test_a_question_of_its_own_after_a_goals_answer_is_what_tell_me_more_goes_on_from(corpus_assistant, monkeypatch):
+    """ "och trygghet och levande kommundelar då?" asks a question of its own (the safety area's goals): "berätta mer
+    om det området" then starts from the safety area's aim, not from the question before it (on inclusion)."""
+    history = [turn(corpus_assistant, "vilka mal omfattar inkludering, samhandling och demokrati")]
+    history.append(turn(corpus_assistant, "och trygghet och levande kommundelar då?", history))
+    more = corpus_assistant.ask("berätta mer om det området", history=history)
+    aim = corpus_assistant.followups.aims[SAFETY]
+    assert more.citations[0].quote == aim
+    monkeypatch.setattr(corpus_assistant, "_reads_as_operation", lambda text: "då?" in text)
+    assert corpus_assistant.ask("berätta mer om det området", history=history).citations[0].quote != aim
