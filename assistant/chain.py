@@ -37,7 +37,7 @@ from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.retrievers import HybridRetriever
 from assistant.retrieval.searcher import HybridSearcher, RetrievalResult
-from assistant.scope import ScopeDecision, ScopeGuard
+from assistant.scope import ScopeDecision, ScopeGuard, unknown_acronyms
 from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import (
     OPERATIONS,
@@ -676,7 +676,10 @@ class Assistant:
                 decision.out_of_scope_similarity,
             )
         below_floor_only = not decision.in_scope and decision.reason.startswith("best passage similarity")
-        if below_floor_only and reading.out_of_scope_p <= s.rescue_max_out_of_scope_p:
+        # a rescue is for a sincere question in everyday words, not one on a term the policy documents lack ("vad är
+        # LVU?")
+        unknown = unknown_acronyms(state.question, self.scope.policy_vocabulary)
+        if below_floor_only and reading.out_of_scope_p <= s.rescue_max_out_of_scope_p and not unknown:
             if decision.top_similarity >= floor - s.rescue_margin:
                 return ScopeDecision(
                     True,

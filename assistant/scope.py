@@ -21,7 +21,7 @@ from importlib import resources
 import numpy as np
 
 from core.embedders import Embedder
-from core.models import Chunk
+from core.models import Chunk, DocumentKind
 from core.settings import Settings
 from core.text import words
 
@@ -68,6 +68,13 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     return names
 
 
+def unknown_acronyms(question: str, vocabulary: set[str]) -> list[str]:
+    """Short acronyms ("LVU", "SIP") the documents lack, which ``unknown_names`` lets pass on their own."""
+    return [
+        w for w in TOKEN.findall(question) if w.isupper() and 2 <= len(w) <= 3 and not _known(w.casefold(), vocabulary)
+    ]
+
+
 INFLECTIONS = ("s", "n", "en", "et", "ens", "ets")  # "Brundtlands", "Västeråsaren": a known word inflected
 
 
@@ -83,6 +90,10 @@ class ScopeGuard:
         self.examples = load_out_of_scope_examples()
         self._examples = embedder.embed_queries_array(self.examples)
         self.vocabulary = {w for c in chunks.values() for w in words(c.indexed_text())}
+        # the policy documents' words (the programme, action plans), against which scope is judged
+        self.policy_vocabulary = {
+            w for c in chunks.values() if c.kind != DocumentKind.other for w in words(c.indexed_text())
+        }
 
     def assess(
         self, question: str, vector: np.ndarray, top_similarity: float, language: str, names_goal_area: bool

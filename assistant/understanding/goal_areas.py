@@ -27,10 +27,10 @@ from core.text import (
     words,
 )
 
-# "Jag jobbar som ...", "I work as ...": the framing says it is work, not which work; it names no goal area
-# ("Jag jobbar med våld i nära relationer. Vilka globala mål hör till …?" is not about the employment area).
+# "Jag jobbar som ...", "jobbar med ...", "I work as ...": the framing says it is work, not which work; it names no
+# goal area ("Jag jobbar med våld i nära relationer. Vilka globala mål hör till …?" is not about the employment area).
 FRAMING = re.compile(
-    r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b"
+    r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b|\b(jobbar|jobbade|arbetar)\s+(med|som|inom)\b"
     r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b",
     re.IGNORECASE,
 )
