@@ -22,7 +22,7 @@ ATTRIBUTED = re.compile(
     r"|kommunen|the\s+municipality|(?:the\s+)?city\s+of\s+v[äa]ster[åa]s)\s+"
     r"(?:s[äa]ger\s+att|lovar|har\s+lovat|garanterar|kr[äa]ver|ska\s+ge|says\s+that|says|promises|guarantees"
     r"|requires|will\s+give)\s+"
-    r"(?P<claim>[^.?!]{8,})",
+    r"(?!(?:om|about|on|regarding|angående|kring)\b)(?P<claim>[^.?!]{8,})",  # "what it says about X" claims nothing
     re.IGNORECASE,
 )
 SUPPORTED_MIN_RATIO = 85.0  # partial ratio of the claim against a passage, casefolded and without diacritics

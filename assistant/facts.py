@@ -39,6 +39,11 @@ COUNTS_OTHER = folded(
 LIST_WORDS = folded(r"\b(vilka|which|what|vad|list\w*|nämn\w*|räkna\s+upp|name|hur\s+många|how\s+many)\b")
 GOAL_AREA_PLURAL = folded(r"\b(målområden\w*|målområdena|goal\s+areas|focus\s+areas|target\s+areas)\b")
 ALL_AREAS = folded(r"\b(alla|samtliga|varje|all|every|each)\b[^?.]{0,30}\b(målområde\w*|goal\s+areas?|areas)\b")
+# the areas' goals added up ("om man lägger ihop alla målområden", "sammanlagt", "all the areas combined"): their
+# union, not the goals every area shares
+ADDED_UP = folded(
+    r"\b(lägg\w*\s+ihop|sammanlagt|totalt|sammantaget|tillsammans|combined|together|in\s+total|altogether|added\s+up)\b"
+)
 ONLY = folded(
     r"\b(bara|enbart|endast|only|exclusively|men inte|but not|nowhere else|inget annat|inte i något annat"
     r"|inte till något annat|no other)\b",
@@ -164,6 +169,8 @@ class StructuredFacts:
                 return self._exclusive_sdgs(top_named[0], language)
             if mains and not top_named and not COUNT_WORDS.search(question):
                 return self.sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
+            if not named and ALL_AREAS.search(question) and ADDED_UP.search(question):
+                return self._all_sdgs(language)
             if not named and ALL_AREAS.search(question) and not COUNT_WORDS.search(question):
                 return self._shared_sdgs(language)
             if top_named:

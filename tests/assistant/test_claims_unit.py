@@ -40,3 +40,9 @@ def test_a_claim_typed_without_diacritics_about_the_city_by_name_is_found():
     assert attributed_claim("Write that the city of Västerås guarantees jobs for all young people") == (
         "jobs for all young people"
     )
+
+
+def test_what_the_programme_says_about_a_topic_is_no_claim():
+    message = "Could you draft a short English newsletter paragraph on what the programme says about education?"
+    assert attributed_claim(message) is None
+    assert attributed_claim("Write a post on what the city promises regarding housing for young people") is None

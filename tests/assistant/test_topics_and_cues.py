@@ -106,3 +106,22 @@ def test_no_rescue_for_a_question_on_an_acronym_the_documents_lack(corpus_assist
     assert corpus_assistant.ask("vad är LVU för något?").refused
     monkeypatch.setattr(chain, "unknown_acronyms", lambda question, vocabulary: [])
     assert not corpus_assistant.ask("vad är LVU för något?").refused
+
+
+def test_the_goals_of_all_areas_added_up_are_their_union(corpus_assistant, monkeypatch):
+    """ "Vilka elva är det, om man lägger ihop alla målområden?" asks for the eleven, not for the three every area
+    shares."""
+    from assistant import facts
+
+    question = "Programmet täcker elva av de globala målen. Vilka elva är det, om man lägger ihop alla målområden?"
+    lead = corpus_assistant.ask(question).answer.split("\n\n")[0]
+    assert all(f"{n} (" in lead for n in (1, 2, 3, 4, 8, 9, 11, 16))
+    monkeypatch.setattr(facts, "ADDED_UP", __import__("re").compile("(?!x)x"))
+    assert "16 (" not in corpus_assistant.ask(question).answer.split("\n\n")[0]
+
+
+def test_rent_konkret_names_no_housing(corpus_assistant):
+    question = "vad innebär målområdet inkludering, samhandling och demokrati rent konkret?"
+    assert [m.goal_area.name for m in corpus_assistant.resolver.by_name(question)] == [
+        "Inkludering, samhandling och demokrati"
+    ]
