@@ -434,8 +434,23 @@ class Assistant:
         if not units:
             return None
         core = self._core_unit(last) if self.settings.more_keeps_core else None
-        units = [core, *units[:2]] if core is not None else units  # the answer's core first, then what is new
+        if core is not None:  # the answer's core first, then what follows it in the text, then what else is new
+            after = self._following(core, quoted) if self.settings.more_follows_core else []
+            units = [core, *after, *[u for u in units if all(u.text != a.text for a in after)]][:3]
         return self._extractive(state.question, units, self.followups.areas_of(last), state.language)
+
+    def _following(self, unit: Unit, quoted: set[str], most: int = 2) -> list[Unit]:
+        """The sentences after ``unit`` in its chunk that were not quoted yet: where the text goes on about it."""
+        ix = self.selector.index.ready()
+        found = []
+        for position in range(unit.position + 1, unit.position + 1 + most):
+            row = ix.position.get((unit.chunk.chunk_id, position))
+            if row is None:
+                break
+            u = ix.units[row]
+            if u.text not in quoted and u.text not in self.followups.statements:
+                found.append(Unit(u.chunk, u.text, u.position, 1, 0.5))
+        return found
 
     def _core_unit(self, last: Turn) -> Unit | None:
         """The previous answer's quote that best answered its question, as a unit of the sentence index: "utveckla"

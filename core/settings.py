@@ -214,6 +214,11 @@ class Settings(BaseSettings):
     more_keeps_core: bool = Field(
         True, description="'Tell me more' quotes the previous answer's core sentence first, then what is new."
     )
+    more_follows_core: bool = Field(
+        True,
+        description="'Tell me more' goes on with the sentences that follow the core sentence in its passage, "
+        "before passages from elsewhere.",
+    )
     aim_only_whole_area: bool = Field(
         True,
         description="A goal area's aim heads an answer (and its quote) only when the question takes the area as a "

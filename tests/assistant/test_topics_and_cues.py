@@ -125,3 +125,17 @@ def test_rent_konkret_names_no_housing(corpus_assistant):
     assert [m.goal_area.name for m in corpus_assistant.resolver.by_name(question)] == [
         "Inkludering, samhandling och demokrati"
     ]
+
+
+def test_tell_me_more_goes_on_where_the_text_goes_on_after_the_core(corpus_assistant, monkeypatch):
+    """ "utveckla gärna" after "vad säger programmet om hälsa?": the core (the area's aim), then the sentences after
+    it in its passage, before passages from elsewhere."""
+    history = [turn(corpus_assistant, "vad sager programmet om halsa?")]
+    more = corpus_assistant.ask("utveckla garna", history=history)
+    ix = corpus_assistant.selector.index.ready()
+    core = ix.units[ix.row_of_text[more.citations[0].quote]]
+    second = ix.units[ix.row_of_text[more.citations[1].quote]]
+    assert second.chunk.chunk_id == core.chunk.chunk_id and second.position > core.position
+    monkeypatch.setattr(corpus_assistant.settings, "more_follows_core", False)
+    again = corpus_assistant.ask("utveckla garna", history=history)
+    assert [c.quote for c in again.citations] != [c.quote for c in more.citations]
