@@ -31,6 +31,7 @@ from core.text import (
 # goal area ("Jag jobbar med våld i nära relationer. Vilka globala mål hör till …?" is not about the employment area).
 FRAMING = re.compile(
     r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b|\b(jobbar|jobbade|arbetar)\s+(med|som|inom)\b"
+    r"|\b(jobba|arbeta)\s+(efter|utifrån|enligt)\b"  # "en värdegrund vi ska jobba efter": how, not employment
     r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b",
     re.IGNORECASE,
 )

@@ -94,8 +94,11 @@ def test_jobbar_med_frames_the_work_and_names_no_goal_area(corpus_assistant, mon
 
     question = "jobbar med brottsförebyggande grejer, vilka globala mål kan jag koppla det till enligt programmet?"
     assert [g.name for g in corpus_assistant.ask(question).goal_areas] == [SAFETY]
+    named = "en gemensam värdegrund vi ska jobba efter"  # how the work is done, not the employment area
+    assert not corpus_assistant.resolver.by_name(named)
     monkeypatch.setattr(goal_areas, "FRAMING", __import__("re").compile(r"\b(jag|vi)\s+(jobbar|arbetar)\b"))
     assert [g.name for g in corpus_assistant.ask(question).goal_areas][0] != SAFETY
+    assert corpus_assistant.resolver.by_name(named)
 
 
 def test_no_rescue_for_a_question_on_an_acronym_the_documents_lack(corpus_assistant, monkeypatch):
