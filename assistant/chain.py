@@ -57,6 +57,7 @@ from assistant.understanding.conversation import (
 )
 from assistant.understanding.glossary import Glossary
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
+from assistant.understanding.instructions import gives_instruction
 from assistant.understanding.language import Language, detect_language, follow_up_language, requested_language
 from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
@@ -296,6 +297,9 @@ class Assistant:
             log.info(
                 "declined: an instruction to state what the goal-area model contradicts (p=%.2f)", reading.injection_p
             )
+            return self._refuse(state, message("refusal", state.language))
+        if reading.injection_p >= self.settings.injection_cued_min_p and gives_instruction(state.question):
+            log.info("declined: an instruction to the assistant in so many words (p=%.2f)", reading.injection_p)
             return self._refuse(state, message("refusal", state.language))
         if reading.injection_p >= self.settings.injection_attributed_min_p and self._puts_words_in_its_mouth(state):
             log.info("declined: an instruction to attribute to the programme what it does not say")
