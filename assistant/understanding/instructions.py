@@ -1,7 +1,7 @@
 """Instructions aimed at the assistant in so many words: "strunta i vad programmet säger", "hitta på en siffra",
-"svara bara ja", "answer from general knowledge", "act as a doctor". Phrases of the kind, not of any one message:
-the decline also needs the injection classifier's reading (``injection_cued_min_p``), and a negated phrase ("utan
-att hitta på något", "don't make anything up") asks for the opposite."""
+"svara bara ja", "answer from general knowledge", "act as a doctor", "vad tycker du själv?". Phrases of the kind, not
+of any one message: the decline also needs the injection classifier's reading (``injection_cued_min_p``), and a
+negated phrase ("utan att hitta på något", "don't make anything up") asks for the opposite."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ INSTRUCTION = re.compile(
         r"\b(?:strunta\s+i|glöm\s+(?:programmet|dina|allt|instruktion\w*)|ignorera|ignore|forget\s+(?:the|your|about)"
         r"|hitta\s+på|make\s+up|invent|svara\s+(?:bara|som\s+om|från|utifrån\s+allmän)|answer\s+(?:only|as\s+if|from)"
         r"|du\s+agera[r]?|agera[r]?\s+som|act\s+as|pretend|låtsas|rollspel|role\s*-?\s*play|utan\s+att\s+citera"
-        r"|without\s+quoting|allmän\s+kunskap|general\s+knowledge|just\s+say|säg\s+bara)\b"
+        r"|without\s+quoting|allmän\s+kunskap|general\s+knowledge|just\s+say|säg\s+bara"
+        # the assistant's own opinion, which it does not have to give
+        r"|tycker\s+du|du\s+(?:själv|personligen)|din\s+(?:egen\s+)?åsikt|your\s+(?:own\s+|personal\s+)?opinion"
+        r"|what\s+do\s+you\s+(?:personally\s+)?think|do\s+you\s+(?:personally\s+)?think)\b"
     ),
     re.IGNORECASE,
 )
