@@ -440,10 +440,10 @@ class Assistant:
         core = self._core_unit(last) if self.settings.more_keeps_core else None
         if core is not None:  # the answer's core first, then what follows it in the text, then what else is new
             after = self._following(core, quoted) if self.settings.more_follows_core else []
-            units = [core, *after, *[u for u in units if all(u.text != a.text for a in after)]][:3]
+            units = [core, *after, *[u for u in units if all(u.text != a.text for a in after)]][:4]
         return self._extractive(state.question, units, self.followups.areas_of(last), state.language)
 
-    def _following(self, unit: Unit, quoted: set[str], most: int = 2) -> list[Unit]:
+    def _following(self, unit: Unit, quoted: set[str], most: int = 3) -> list[Unit]:
         """The sentences after ``unit`` in its chunk that were not quoted yet: where the text goes on about it."""
         ix = self.selector.index.ready()
         found = []
