@@ -45,7 +45,7 @@ INDEFINITE = re.compile(r"(lag|balk|förordning|konvention|program|plan|policy)(
 # for is checked whatever the classifier reads (a budget is never a question about the programme's content)
 ASKS_AMOUNT = re.compile(
     r"\bhur\s+(?:mycket|mkt|mycke)\s+pengar\b|\bbudget(?:en|ar|s)?\b|\bkronor\b|\bkost(?:ar|ade|a)\b"
-    r"|\bhow\s+much\s+(?:money|funding|does\s+\w+\s+cost)\b|\bcosts?\b",
+    r"|\bhow\s+much\s+(?:money|funding|does\s+(?:\w+\s+){1,3}cost)\b",
     re.IGNORECASE,
 )
 

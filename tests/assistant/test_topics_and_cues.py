@@ -55,6 +55,7 @@ def test_money_asked_for_in_so_many_words_is_checked_for_an_amount(corpus_assist
     question = "hur mkt pengar har avsatts till handlingsplanen för social hållbarhet?"
     assert cued_answer_type(question) == "amount"
     assert cued_answer_type("hur följs handlingsplanen upp?") is None
+    assert cued_answer_type("does it say anything about the social costs of exclusion?") is None
     answer = corpus_assistant.ask(question)
     assert answer.refused and answer.citations
     monkeypatch.setattr(corpus_assistant.settings, "typed_cues", False)
