@@ -1,6 +1,8 @@
 """Session 10's mechanisms, each on the real index and each switched off to show it makes the difference: a goal
-area's aim only for the area as a whole, a topic that ends with its clause, money asked for in so many words, and
-"och trygghet då?" as a question of its own."""
+area's aim only for the area as a whole, a topic that ends with its clause and a quote in its words, money asked for
+in so many words, "och trygghet då?" as a question of its own, an operation said first, the rescue below the floor,
+"jobbar med", the goals of all areas added up, "tell me more" where the text goes on, and instructions in so many
+words."""
 
 from __future__ import annotations
 
@@ -44,10 +46,27 @@ def test_a_topic_ends_with_its_clause():
     assert quote_topic("citera det, tack") is None
 
 
-def test_a_quote_on_a_topic_named_before_a_further_clause_is_on_that_topic(corpus_assistant):
+def test_a_quote_on_a_topic_named_before_a_further_clause_is_in_the_topics_words(corpus_assistant, monkeypatch):
+    """Of the three best sentences on "kulturen som verktyg", the one in those words; the selector alone puts
+    "Kulturen är viktig för invånarna …" first."""
+    from assistant import chain
+
     history = [turn(corpus_assistant, "har kulturen nån roll i det här programmet alls?")]
-    quote = corpus_assistant.ask("ge mig exakt formulering om kulturen som verktyg, ska citera det", history=history)
-    assert "kulturen som ett verktyg" in quote.citations[0].quote
+    question = "ge mig exakt formulering om kulturen som verktyg, ska citera det"
+    assert "kulturen som ett verktyg" in corpus_assistant.ask(question, history=history).citations[0].quote
+    monkeypatch.setattr(chain, "words_held", lambda wanted, tokens: 0)
+    assert "kulturen som ett verktyg" not in corpus_assistant.ask(question, history=history).citations[0].quote
+
+
+def test_an_operation_said_first_and_then_commented_on_is_carried_out(corpus_assistant, monkeypatch):
+    """ "berätta mer, det låter lite tunt än så länge" reads as "more" only at 0.37 as a whole; its first clause
+    reads as "more" on its own. Without that reading it was declined."""
+    history = [turn(corpus_assistant, "har kulturen nån roll i det här programmet alls?")]
+    question = "berätta mer, det låter lite tunt än så länge"
+    assert not corpus_assistant.ask(question, history=history).refused
+    assert corpus_assistant._operation_in_first_clause("berätta mer, vilka ska vara med?") is None
+    monkeypatch.setattr(corpus_assistant.settings, "first_clause_operation", False)
+    assert corpus_assistant.ask(question, history=history).refused
 
 
 def test_money_asked_for_in_so_many_words_is_checked_for_an_amount(corpus_assistant, monkeypatch):
