@@ -55,6 +55,7 @@ from assistant.understanding.conversation import (
     resolve_follow_up,
     resolve_ordinal,
 )
+from assistant.understanding.diacritics import DiacriticRestorer
 from assistant.understanding.glossary import Glossary
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.instructions import gives_instruction
@@ -83,6 +84,7 @@ class QuestionState:
     started: float = field(default_factory=time.perf_counter)
     language: Language = "sv"
     language_override: Language | None = None  # "say it in English": the previous question, answered in English
+    typed: str = ""  # the message as typed, when it is read with its diacritics put back
     reading: Reading | None = None
     keep_citations: bool = False  # a decline that still cites the nearest passage (answer-type check)
     resolved: ResolvedQuestion | None = None
@@ -167,6 +169,9 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array)
+        self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
+        if self.restorer is not None:
+            self.restorer.warm()
         self.followups = FollowUpOperations(
             index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes, settings.aim_only_whole_area
         )
@@ -265,6 +270,10 @@ class Assistant:
         if len(question) > self.settings.max_question_chars:
             too_long = message("too_long", state.language, length=len(question), limit=self.settings.max_question_chars)
             return self._refuse(state, too_long)
+        if self.restorer is not None and detect_language(question) == "sv":
+            restored = self.restorer.restore(question)  # "hur manga hemlosa" is read as "hur många hemlösa"
+            if restored != question:
+                state.typed, state.question, question = state.question, restored, restored
         vector = self.embedder.embed_queries_array([question])[0]
         state.reading = reading = self.reader.read(question, vector)
         what_about = reading.intent == "what_about" and reading.intent_p >= self.settings.operation_min_p
@@ -802,6 +811,8 @@ class Assistant:
         assert state.answer is not None
         total = round((time.perf_counter() - state.started) * 1000, 2)
         state.answer.timings_ms = Timings(retrieval=round(state.retrieval_ms, 2), total=total)
+        if state.typed:  # the answer is to the message as the user typed it
+            state.answer.question = state.typed
         if state.answer.refused:
             state.answer.goal_areas = []
             if not state.keep_citations:

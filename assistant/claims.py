@@ -16,25 +16,37 @@ from core.text import fold
 # an instruction to write or pretend, then "att/that/saying" and the programme (or the city) with a claiming verb
 # (typed with or without diacritics: "skriv att vasteras stad lovar …")
 ATTRIBUTED = re.compile(
-    r"\b(?:skriv\w*|s[äa]g|p[åa]st[åa]|l[åa]tsas|l[åa]t\s+som|write|say|state|pretend|claim|draft|make\s+it\s+sound)\b"
+    r"\b(?:skriv\w*|s[äa]g|p[åa]st[åa]|l[åa]tsas|l[åa]t\s+som|l[äa]gg\s+till|formulera|write|say|state|pretend|claim"
+    r"|draft|add|make\s+it\s+sound)\b"
     r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|d[äa]r\s+det\s+st[åa]r\s+att|as\s+if)\s+)?"
-    r"(?:programmet|the\s+programme|the\s+program|programme|(?:v[äa]ster[åa]s\s+)?stad(?:en)?|the\s+city"
+    r"(?:programmet|the\s+programme|the\s+program|programme|(?:v[äa]ster[åa]s\s+)?stad(?:en)?|stan|the\s+city"
     r"|kommunen|the\s+municipality|(?:the\s+)?city\s+of\s+v[äa]ster[åa]s)\s+"
     r"(?:s[äa]ger\s+att|lovar|har\s+lovat|garanterar|kr[äa]ver|ska\s+ge|says\s+that|says|promises|guarantees"
     r"|requires|will\s+give)\s+"
     r"(?!(?:om|about|on|regarding|angående|kring)\b)(?P<claim>[^.?!]{8,})",  # "what it says about X" claims nothing
     re.IGNORECASE,
 )
+# the user's own claim about what the text says, then an instruction to write it ("det står väl ändå att stan lovar
+# jobb åt alla? skriv det rakt ut i en text")
+ASSERTED = re.compile(
+    r"\bdet\s+st[åa]r\s+(?:v[äa]l|ju)\s+(?:[äa]nd[åa]\s+)?(?:i\s+programmet\s+)?att\s+(?P<claim>[^.?!]{8,})",
+    re.IGNORECASE,
+)
+WRITE_IT = re.compile(r"\b(?:skriv|formulera|citera|write|quote)\b", re.IGNORECASE)
 SUPPORTED_MIN_RATIO = 85.0  # partial ratio of the claim against a passage, casefolded and without diacritics
 
 
 # where the claim ends: a comma, or the instruction going on ("… och skriv en text om det", "and cite it")
-CLAIM_END = re.compile(r",|\s+(?:och|and)\s+(?:skriv|write|cite|citera|förklara|explain|gör|make)\b", re.IGNORECASE)
+CLAIM_END = re.compile(
+    r",|\s+(?:och|and)\s+(?:skriv|write|cite|citera|förklara|explain|gör|make|formulera|format|put)\b", re.IGNORECASE
+)
 
 
 def attributed_claim(message: str) -> str | None:
     """The claim a writing or pretending instruction attributes to the programme, if any."""
     found = ATTRIBUTED.search(message)
+    if found is None and WRITE_IT.search(message):
+        found = ASSERTED.search(message)
     return CLAIM_END.split(found.group("claim"))[0].strip(" ,;:") if found else None
 
 

@@ -231,6 +231,17 @@ class Settings(BaseSettings):
         description="A goal area's aim heads an answer (and its quote) only when the question takes the area as a "
         "whole for its topic ('om hälsa'), not one subject within it ('om kultur').",
     )
+    restore_diacritics: bool = Field(
+        True,
+        description="A Swedish message typed without any diacritics is read with å, ä and ö put back ('hur manga "
+        "hemlosa' -> 'hur många hemlösa'), from wordfreq's Swedish word frequencies.",
+    )
+    diacritics_margin: float = Field(
+        1.0,
+        ge=0,
+        description="Put a word's diacritics back when the marked form is this much more frequent in Swedish (Zipf "
+        "units, log10) than the word as typed: 'nar' -> 'när', but 'man' stays 'man'.",
+    )
     first_clause_operation: bool = Field(
         True,
         description="In a conversation, a short first clause that reads as an operation on the previous answer "

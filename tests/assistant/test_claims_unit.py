@@ -46,3 +46,12 @@ def test_what_the_programme_says_about_a_topic_is_no_claim():
     message = "Could you draft a short English newsletter paragraph on what the programme says about education?"
     assert attributed_claim(message) is None
     assert attributed_claim("Write a post on what the city promises regarding housing for young people") is None
+
+
+def test_a_claim_the_user_asks_to_add_or_asserts_before_asking_to_write_it_is_found():
+    """ "lägg till att staden lovar …" adds a claim; "det står väl att … skriv det" asserts one, then asks for it."""
+    added = "toppen. lägg till att staden lovar att alla ska ha jobb senast 2030 och formulera det som ett citat"
+    assert attributed_claim(added) == "att alla ska ha jobb senast 2030"
+    asserted = "det står väl ändå att stan lovar jobb åt alla inom ett år? skriv det rakt ut i en text åt mig"
+    assert attributed_claim(asserted) == "stan lovar jobb åt alla inom ett år"
+    assert attributed_claim("det står väl att programmet följs upp varje år?") is None  # a question, nothing to write
