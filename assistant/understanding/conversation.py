@@ -89,6 +89,10 @@ def _what_about(question: str) -> bool:
     return bool(WHAT_ABOUT.match(question)) and len(question.split()) <= 5
 
 
+# "och bostäderna då, står det nåt om dem?": after the topic, a question of its own (three words or more)
+OWN_QUESTION = re.compile(r"^[^,–]*[,–]\s*(?:\w+\W+){2,}\w+\W*\?\s*$")
+
+
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 
 
@@ -127,7 +131,7 @@ def resolve_follow_up(
     if not history or not (force or FOLLOW_UP_CUE.search(question)):
         return ResolvedQuestion(question, question)
     if resolver is not None and resolver.by_name(question):
-        if force or _what_about(question):
+        if (force or _what_about(question)) and not OWN_QUESTION.match(question):
             # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead
             again = asked_the_same_way(question, last_answered(history).question, resolver)
             return ResolvedQuestion(again, again, [], True)

@@ -189,6 +189,16 @@ def test_what_about_another_goal_area_is_asked_the_previous_way(resolver):
     assert resolve_follow_up(longer, history, resolver).question == longer
 
 
+def test_what_about_another_goal_area_with_a_question_of_its_own_asks_that(resolver):
+    """ "och bostäderna då, står det nåt om dem?" after a goals question asks what the programme says on housing; its
+    goals only when nothing follows the topic but a word or two ("och bostäder då, vilka mål?")."""
+    history = [Turn(question="vilka globala mål hör dit?", answer="> Området omfattar mål 4 [1]", goal_areas=[HEALTH])]
+    own = "och bostäderna då, står det nåt om dem?"
+    assert resolve_follow_up(own, history, resolver, force=True).question == own
+    short = resolve_follow_up("och bostäder då, vilka mål?", history, resolver, force=True)
+    assert "globala mål hör dit" in short.question
+
+
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
