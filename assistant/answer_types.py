@@ -20,6 +20,18 @@ EVIDENCE = {
     ),
     "contact": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2}[ ]?\d{2}\b"),
 }
+# who took part or carries a responsibility, answered by the groups a passage names ("förvaltningar och bolag,
+# näringsliv, civilsamhället"), unless the question asks for one by name ("vad heter", "vilken förvaltning", "vem är")
+GROUPS = re.compile(
+    r"\b(?:förvaltning(?:ar|arna)|bolag(?:en)?|nämnder(?:na)?|näringsliv(?:et)?|civil(?:a\s+)?samhället"
+    r"|civilsamhälle(?:t)?|föreningar|organisationer|myndigheter|offentliga\s+verksamheter)\b",
+    re.IGNORECASE,
+)
+ONE_BY_NAME = re.compile(
+    r"\b(?:vad\s+heter|heter|namn(?:et)?|name[ds]?|vilken|vilket|which|hen|vem\s+är|who\s+is|who\s+chairs"
+    r"|vem\s+leder|who\s+leads)\b",
+    re.IGNORECASE,
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 ASKS_EMAIL = re.compile(r"e-?post|e-?mail|\bmejl|\bmail", re.IGNORECASE)
 ASKS_PHONE = re.compile(r"telefon|\bnummer|\bnumber|\bphone|\bring|\bcall", re.IGNORECASE)
@@ -71,6 +83,8 @@ def evidence_holds(answer_type: str, question: str, hits: list[RetrievedChunk], 
     text = " ".join([*(hit.chunk.text for hit in hits[:3]), best.text if best else ""])
     if answer_type == "contact" and ASKS_EMAIL.search(question) and not ASKS_PHONE.search(question):
         return bool(EMAIL.search(text))  # a phone number is no answer to "what is their e-mail?"
+    if answer_type == "name" and not ONE_BY_NAME.search(question) and GROUPS.search(text):
+        return True  # "vem var med och tog fram programmet?": the groups the passages name answer it
     if answer_type in EVIDENCE:
         return bool(EVIDENCE[answer_type].search(text))
     if answer_type == "later_document":

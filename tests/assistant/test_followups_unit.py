@@ -33,6 +33,17 @@ def test_evidence_for_a_figure_a_name_or_a_later_document_is_looked_for_in_the_p
     assert not evidence_holds("contact", "vilken mejladress har de ansvariga?", contact)
 
 
+def test_who_took_part_is_answered_by_the_groups_a_passage_names_but_not_a_name_asked_for():
+    chunk = programme()[1][0].model_copy(
+        update={"text": "Programmet är framtaget i en bred dialog med såväl förvaltningar som bolag och näringsliv."}
+    )
+    dialogue = [RetrievedChunk(chunk, 1.0)]
+    assert evidence_holds("name", "vem var med och tog fram programmet?", dialogue)
+    assert evidence_holds("name", "Who was involved in writing the programme?", dialogue)
+    assert not evidence_holds("name", "vem leder arbetet, vad heter hen?", dialogue)
+    assert not evidence_holds("name", "vilken förvaltning ansvarar för uppföljningen?", dialogue)
+
+
 def test_a_law_named_in_the_genitive_or_in_english_is_looked_for_and_an_unnamed_one_is_not():
     """ "barnkonventionens artikel 12", "the Social Services Act": the named law must be in the evidence; a question
     the classifier reads as about another law but that names none ("vad står det om trygghet?") is not declined."""
