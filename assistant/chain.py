@@ -137,7 +137,11 @@ class Assistant:
         glossary = Glossary.packaged() if settings.glossary else None
         self.searcher = HybridSearcher(index, embedder, settings, reranker, self.resolver, glossary)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
-        self.facts = StructuredFacts(model, index.chunks, self.resolver) if model and self.resolver else None
+        self.facts = (
+            StructuredFacts(model, index.chunks, self.resolver, settings.uncovered_sdg_names)
+            if model and self.resolver
+            else None
+        )
         if sentences is None or sentences.embedder is not embedder:
             sentences = SentenceEmbeddings(embedder)
         self.sentences = sentences

@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from assistant.attribution import programme_first, quoted_by_document
 from assistant.compose import YES_NO, Unit, citation_for, quote_block, split_units
 from assistant.models import Citation, GoalAreaRef
 from assistant.understanding.goal_areas import GoalAreaMatch, GoalAreaResolver
 from core.models import Chunk, GoalArea, GoalAreaModel, MainArea
 from core.strings import message
-from core.text import normalise_name, strip_diacritics
+from core.text import fold, normalise_name, strip_diacritics
 
 
 def folded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
@@ -79,6 +81,21 @@ def sdg_numbers(text: str) -> list[int]:
     return [int(n) for n in SDG_NUMBER.findall(strip_diacritics(text)) if 1 <= int(n) <= 17]
 
 
+SDG_NAME_MIN_RATIO = 90.0  # partial ratio of an SDG's name against the question, casefolded and without diacritics
+
+
+def uncovered_sdgs_named(model: GoalAreaModel, text: str) -> list[int]:
+    """The SDGs outside the programme that a text names by their Swedish or English name ("hav och marina
+    resurser", "climate action"), typed without diacritics or with a small slip."""
+    folded = fold(text)
+    return [
+        n
+        for n, goal in sorted(model.sdg_goals.items())
+        if n not in model.covered_sdgs
+        and any(fuzz.partial_ratio(fold(name), folded) >= SDG_NAME_MIN_RATIO for name in (goal.name_sv, goal.name_en))
+    ]
+
+
 def _top_named(matches: list[GoalAreaMatch]) -> list[GoalArea]:
     """The goal areas a text names best (all that tie for the highest score)."""
     return [m.goal_area for m in matches if m.score == matches[0].score] if matches else []
@@ -109,8 +126,12 @@ class FactAnswer:
 
 
 class StructuredFacts:
-    def __init__(self, model: GoalAreaModel, chunks: dict[str, Chunk], resolver: GoalAreaResolver):
+    def __init__(
+        self, model: GoalAreaModel, chunks: dict[str, Chunk], resolver: GoalAreaResolver, sdg_names: bool = True
+    ):
+        """``sdg_names``: an SDG outside the programme is found by its name too, not only by its number."""
         self.model = model
+        self.sdg_names = sdg_names
         self.resolver = resolver
         self.units = [u for c in chunks.values() for u in split_units(c)]
 
@@ -148,8 +169,9 @@ class StructuredFacts:
         named = [m.goal_area for m in matches]
         top_named = _top_named(matches)
         mains = self.resolver.main_areas_named(question)
+        by_name = uncovered_sdgs_named(self.model, question) if self.sdg_names else []
         question = strip_diacritics(question)  # the patterns below are matched without diacritics
-        numbers = sdg_numbers(question)
+        numbers = sdg_numbers(question) or by_name  # "hav och marina resurser – vad står det?": SDG 14, in no area
         asks_sdgs = bool(SDG_TERMS.search(question)) or bool(numbers)
         if numbers and asks_sdgs:
             uncovered = all(n not in self.model.covered_sdgs for n in numbers)

@@ -250,6 +250,12 @@ class Settings(BaseSettings):
     operation_min_p: float = Field(
         0.4, ge=0, le=1, description="Treat as an operation on the previous answer from this."
     )
+    uncovered_sdg_names: bool = Field(
+        True,
+        description="An SDG the programme does not include, named by its name ('hav och marina resurser', 'climate "
+        "action') rather than its number, gets the same answer as by number: in no goal area, the programme says "
+        "nothing on it.",
+    )
     typed_cues: bool = Field(
         True,
         description="A question for money in so many words ('hur mycket pengar', 'budget') has its evidence checked "

@@ -30,3 +30,15 @@ def test_a_figure_asked_for_without_diacritics_is_declined_with_the_nearest_pass
 def test_a_claim_asserted_or_added_that_the_documents_do_not_hold_is_declined(corpus_assistant, message):
     assert corpus_assistant.ask(message).refused
     assert not with_settings(corpus_assistant, injection_attributed_min_p=1.0).ask(message).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [("hav och marina resurser – vad står det om det i programmet?", "14"), ("anything on climate action?", "13")],
+)
+def test_an_sdg_outside_the_programme_named_by_its_name_is_said_to_be_in_no_goal_area(
+    corpus_assistant, question, number
+):
+    answer = corpus_assistant.ask(question)
+    assert answer.refused and number in answer.answer
+    assert number not in with_settings(corpus_assistant, uncovered_sdg_names=False).ask(question).answer
