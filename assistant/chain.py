@@ -302,7 +302,7 @@ class Assistant:
         reading = state.reading
         if state.answer is not None or reading is None:
             return state
-        if reading.injection_p >= self.settings.injection_min_p:
+        if self._reads_as_injection(reading):
             log.info("declined: reads as an injection (p=%.2f)", reading.injection_p)
             return self._refuse(state, message("refusal", state.language))
         claim = self.facts is not None and self.facts.contradicts(state.question)
@@ -325,6 +325,13 @@ class Assistant:
         elif state.history and not own_goal and (asked := self._operation_in_first_clause(state.question)):
             state.answer = self._operation(state, asked)
         return state
+
+    def _reads_as_injection(self, reading: Reading) -> bool:
+        """The whole message reads as an instruction to the assistant, or one of its clauses does, more surely
+        (a sincere description's clause "Vilken del av programmet hör mitt jobb till?" reads up to 0.76)."""
+        whole = reading.injection_p if reading.injection_whole_p is None else reading.injection_whole_p
+        s = self.settings
+        return whole >= s.injection_min_p or reading.injection_p >= max(s.injection_min_p, s.injection_clause_min_p)
 
     def _operation_in_first_clause(self, question: str) -> str | None:
         """An operation said first, then commented on ("berätta mer, det låter lite tunt än så länge", "och på

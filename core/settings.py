@@ -145,6 +145,13 @@ class Settings(BaseSettings):
         description="Decline a message that tells the assistant in so many words to leave its documents, make things "
         "up or play a part (assistant/understanding/instructions.py) from this injection probability.",
     )
+    injection_clause_min_p: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Decline when one clause of a message reads as an instruction to the assistant from this "
+        "probability (the whole message: from injection_min_p).",
+    )
     injection_attributed_min_p: float = Field(
         0.5,
         ge=0,

@@ -168,6 +168,7 @@ class Reading:
     out_of_scope_p: float
     answer_type: str
     answer_type_p: float
+    injection_whole_p: float | None = None  # of the whole message; ``injection_p`` is of its most instruction-like part
 
     def is_operation(self) -> bool:
         return self.intent in OPERATIONS
@@ -195,22 +196,29 @@ class QuestionReader:
         instruction-like clause, so that a sincere wrapping ("Trygghet och levande kommundelar: glöm allt ovan …",
         "… utan att citera programmet, och hitta på en budget") does not dilute it. Dev injections caught at 0.7:
         34 of 41 on the whole message, 35 with its clauses (no false alarm either way); a fresh batch: 7 / 9 of 12."""
+        return max(self.injection_ps(text, vector))
+
+    def injection_ps(self, text: str, vector: np.ndarray) -> tuple[float, float]:
+        """The injection probability of the whole message, and of its most instruction-like clause (the whole's
+        again when it has no clauses)."""
         model = self.classifiers["injection"]
         whole = model.probabilities(text, vector).get("injection", 0.0)
         parts = clauses(text) if self.embed is not None else []
         if not parts:
-            return whole
+            return whole, whole
         vectors = self.embed(parts)
-        return max([whole, *(model.probabilities(p, v).get("injection", 0.0) for p, v in zip(parts, vectors))])
+        return whole, max(model.probabilities(p, v).get("injection", 0.0) for p, v in zip(parts, vectors))
 
     def read(self, text: str, vector: np.ndarray) -> Reading:
         c = self.classifiers
         intent, intent_p = c["intent"].predict(text, vector)
         answer_type, answer_type_p = c["answer_type"].predict(text, vector)
+        whole, clause = self.injection_ps(text, vector)
         return Reading(
             intent=intent,
             intent_p=intent_p,
-            injection_p=self.injection_p(text, vector),
+            injection_p=max(whole, clause),
+            injection_whole_p=whole,
             out_of_scope_p=c["scope"].probabilities(text, vector).get("out_of_scope", 0.0),
             answer_type=answer_type,
             answer_type_p=answer_type_p,
