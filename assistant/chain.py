@@ -172,7 +172,7 @@ class Assistant:
             GenerativeAnswerer(backend, embedder, self.sentences, settings) if backend is not None else None
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
-        self.reader = QuestionReader(classifiers, embedder.embed_queries_array)
+        self.reader = QuestionReader(classifiers, embedder.embed_queries_array, settings.typed_by_clause)
         self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
         if self.restorer is not None:
             self.restorer.warm()

@@ -263,6 +263,11 @@ class Settings(BaseSettings):
         "action') rather than its number, gets the same answer as by number: in no goal area, the programme says "
         "nothing on it.",
     )
+    typed_by_clause: bool = Field(
+        True,
+        description="The kind of answer a longer message asks for is read clause by clause too: the clause that asks "
+        "for a figure, a name, a date … most surely counts when it reads more surely than the whole message.",
+    )
     typed_cues: bool = Field(
         True,
         description="A question for money in so many words ('hur mycket pengar', 'budget') has its evidence checked "

@@ -55,3 +55,14 @@ def test_a_long_sincere_description_whose_question_reads_a_little_like_an_instru
     answer = corpus_assistant.ask(question)
     assert not answer.refused and answer.goal_areas
     assert with_settings(corpus_assistant, injection_clause_min_p=0.7).ask(question).refused
+
+
+def test_a_later_document_asked_for_in_one_clause_of_a_longer_message_is_declined(corpus_assistant):
+    """The whole message reads as asking for a later document's contents at about 0.37, below the threshold; its
+    clause "Vad står det om bostäder i handlingsplanen för 2024" reads so more surely."""
+    question = (
+        "Jag skriver ett underlag till nämnden om bostadsfrågor och vill hänvisa till det senaste som finns. Vad står "
+        "det om bostäder i handlingsplanen för 2024, och vilka åtgärder har prioriterats där?"
+    )
+    assert corpus_assistant.ask(question).refused
+    assert not with_settings(corpus_assistant, typed_by_clause=False).ask(question).refused
