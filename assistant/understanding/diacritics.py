@@ -7,6 +7,7 @@ stays "har". Only a message with no diacritics at all is touched: one typed with
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cached_property
 
@@ -67,6 +68,4 @@ class DiacriticRestorer:
 
 def _zipf(frequency: float) -> float:
     """Frequency as a Zipf value (log10 of occurrences per billion words); a word never seen counts as 0."""
-    import math
-
     return math.log10(frequency * 1e9) if frequency > 0 else 0.0
