@@ -137,11 +137,8 @@ class Assistant:
         glossary = Glossary.packaged() if settings.glossary else None
         self.searcher = HybridSearcher(index, embedder, settings, reranker, self.resolver, glossary)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval_k)
-        self.facts = (
-            StructuredFacts(model, index.chunks, self.resolver, settings.uncovered_sdg_names)
-            if model and self.resolver
-            else None
-        )
+        facts = StructuredFacts(model, index.chunks, self.resolver, settings.uncovered_sdg_names) if model else None
+        self.facts = facts if self.resolver else None
         if sentences is None or sentences.embedder is not embedder:
             sentences = SentenceEmbeddings(embedder)
         self.sentences = sentences
@@ -173,9 +170,7 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array, settings.typed_by_clause)
-        self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
-        if self.restorer is not None:
-            self.restorer.warm()
+        self.restorer = DiacriticRestorer.warmed(settings.diacritics_margin) if settings.restore_diacritics else None
         self.followups = FollowUpOperations(
             index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes, settings.aim_only_whole_area
         )

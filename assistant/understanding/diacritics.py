@@ -44,6 +44,13 @@ class DiacriticRestorer:
                     best[key] = (word, frequency)
         return best
 
+    @classmethod
+    def warmed(cls, margin: float = 1.0) -> DiacriticRestorer:
+        """A restorer with its frequency list loaded (at start-up rather than on the first question)."""
+        restorer = cls(margin)
+        restorer.warm()
+        return restorer
+
     def warm(self) -> None:
         """Load the frequency list now (at start-up) rather than on the first question."""
         _ = self._marked_by_folded
