@@ -170,7 +170,7 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array, settings.typed_by_clause)
-        self.restorer = DiacriticRestorer.warmed(settings.diacritics_margin) if settings.restore_diacritics else None
+        self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
         self.followups = FollowUpOperations(
             index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes, settings.aim_only_whole_area
         )
@@ -324,9 +324,9 @@ class Assistant:
     def _reads_as_injection(self, reading: Reading) -> bool:
         """The whole message reads as an instruction to the assistant, or one of its clauses does, more surely
         (a sincere description's clause "Vilken del av programmet hör mitt jobb till?" reads up to 0.76)."""
-        whole = reading.injection_p if reading.injection_whole_p is None else reading.injection_whole_p
         s = self.settings
-        return whole >= s.injection_min_p or reading.injection_p >= max(s.injection_min_p, s.injection_clause_min_p)
+        clause_min_p = max(s.injection_min_p, s.injection_clause_min_p)
+        return reading.injection_whole_p >= s.injection_min_p or reading.injection_p >= clause_min_p
 
     def _operation_in_first_clause(self, question: str) -> str | None:
         """An operation said first, then commented on ("berätta mer, det låter lite tunt än så länge", "och på

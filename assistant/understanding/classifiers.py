@@ -168,7 +168,7 @@ class Reading:
     out_of_scope_p: float
     answer_type: str
     answer_type_p: float
-    injection_whole_p: float | None = None  # of the whole message; ``injection_p`` is of its most instruction-like part
+    injection_whole_p: float  # of the whole message; ``injection_p`` is of its most instruction-like part
 
     def is_operation(self) -> bool:
         return self.intent in OPERATIONS

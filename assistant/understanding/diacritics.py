@@ -7,9 +7,9 @@ stays "har". Only a message with no diacritics at all is touched: one typed with
 
 from __future__ import annotations
 
-import math
 import re
-from functools import cached_property
+
+from wordfreq import freq_to_zipf, get_frequency_dict
 
 from core.text import fold, strip_diacritics
 
@@ -18,42 +18,27 @@ MARKED = re.compile(r"[åäöÅÄÖ]")
 
 
 class DiacriticRestorer:
-    """Restores å, ä and ö in a Swedish message typed without them, one word at a time.
+    """Restores å, ä and ö in a Swedish message typed without them, one word at a time. The frequency list is
+    loaded when the restorer is made (at start-up), not on the first question.
 
     ``margin``: how much more frequent (in Zipf units, log10 of occurrences per billion words) the marked form
     must be than the word as typed."""
 
     def __init__(self, margin: float = 1.0, language: str = "sv"):
         self.margin = margin
-        self.language = language
+        self._frequencies: dict[str, float] = get_frequency_dict(language)
+        self._marked_by_folded = self._marked_spellings(self._frequencies)
 
-    @cached_property
-    def _frequencies(self) -> dict[str, float]:
-        from wordfreq import get_frequency_dict
-
-        return get_frequency_dict(self.language)
-
-    @cached_property
-    def _marked_by_folded(self) -> dict[str, tuple[str, float]]:
+    @staticmethod
+    def _marked_spellings(frequencies: dict[str, float]) -> dict[str, tuple[str, float]]:
         """Each folded form's most frequent spelling with å, ä or ö, and its frequency."""
         best: dict[str, tuple[str, float]] = {}
-        for word, frequency in self._frequencies.items():
+        for word, frequency in frequencies.items():
             if MARKED.search(word) and WORD.fullmatch(word):
                 key = fold(word)
                 if key not in best or frequency > best[key][1]:
                     best[key] = (word, frequency)
         return best
-
-    @classmethod
-    def warmed(cls, margin: float = 1.0) -> DiacriticRestorer:
-        """A restorer with its frequency list loaded (at start-up rather than on the first question)."""
-        restorer = cls(margin)
-        restorer.warm()
-        return restorer
-
-    def warm(self) -> None:
-        """Load the frequency list now (at start-up) rather than on the first question."""
-        _ = self._marked_by_folded
 
     def word(self, typed: str) -> str:
         """``typed`` with its diacritics put back, or as it is; the capital of a first letter is kept."""
@@ -74,5 +59,5 @@ class DiacriticRestorer:
 
 
 def _zipf(frequency: float) -> float:
-    """Frequency as a Zipf value (log10 of occurrences per billion words); a word never seen counts as 0."""
-    return math.log10(frequency * 1e9) if frequency > 0 else 0.0
+    """wordfreq's Zipf value of a frequency; a word the list lacks counts as 0."""
+    return freq_to_zipf(frequency) if frequency > 0 else 0.0
