@@ -179,6 +179,21 @@ class Reading:
 CLAUSE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+[–-]\s+|,\s+(?=(?:och|men|sen|and|but|then)\b)", re.IGNORECASE)
 
 
+# a clause that asks something: it ends in "?", or opens (after "och", "men" …) with a question word or a verb that
+# asks ("finns det", "står det", "kan jag"); "Vill inte hitta på något när jag skriver om det." asks for nothing
+ASKING = re.compile(
+    r"\?\s*$|^(?:(?:och|men|så|eller|alltså|and|but|so|or)\s+)?(?:vad|vem|vems|vilka|vilken|vilket|när|hur|var|varför"
+    r"|finns|står|kan|får|ska|har|är|blir|gäller|what|who|whose|which|when|how|where|why|is|are|does|do|did|can"
+    r"|will|has)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(clause: str) -> bool:
+    """Whether a clause asks something (see ``ASKING``)."""
+    return bool(ASKING.search(clause.strip()))
+
+
 def clauses(text: str) -> list[str]:
     """The message's clauses of two words or more, when it has more than one (else none)."""
     parts = [p.strip() for p in CLAUSE_BREAK.split(text) if len(p.split()) >= 2]
@@ -221,8 +236,8 @@ class QuestionReader:
     def answer_type(self, text: str, vector: np.ndarray, parts: list[str], vectors) -> tuple[str, float]:
         """The kind of answer the message asks for: of the whole, or, with ``typed_by_clause``, of the clause that
         asks for a figure, a name, a date … most surely when it reads more surely than the whole ("… och vad blev
-        resultatet förra året?" at the end of a longer question); another law's wording only as the whole reads it,
-        and no clause's kind over another kind the whole reads."""
+        resultatet förra året?" at the end of a longer question); only a clause that asks; another law's wording
+        only as the whole reads it, and no clause's kind over another kind the whole reads."""
         model = self.classifiers["answer_type"]
         found = model.predict(text, vector)
         if not self.typed_by_clause:
@@ -231,7 +246,7 @@ class QuestionReader:
         for part, part_vector in zip(parts, vectors):
             label, p = model.predict(part, part_vector)
             # not another law's wording, which a named law decides; not a kind other than one the whole reads
-            clause_typed = label in TYPED_ANSWERS and label != "other_law" and whole in (label, "none")
+            clause_typed = label in TYPED_ANSWERS and label != "other_law" and whole in (label, "none") and asks(part)
             if clause_typed and p > found[1]:
                 found = (label, p)
         return found

@@ -89,11 +89,24 @@ def _what_about(question: str) -> bool:
     return bool(WHAT_ABOUT.match(question)) and len(question.split()) <= 5
 
 
-# "och bostäderna då, står det nåt om dem?": after the topic, a question of its own (three words or more)
-OWN_QUESTION = re.compile(r"^[^,–]*[,–]\s*(?:\w+\W+){2,}\w+\W*\?\s*$")
+# "och bostäderna då, står det nåt om dem?", "och jobb då? vad står det om arbete": after the topic, a question of its
+# own (three words or more)
+OWN_QUESTION = re.compile(r"^[^,–?]*(?:[,–]\s*(?:\w+\W+){2,}\w+\W*\?|\?\s*(?:\w+\W+){2,}\w+\W*)\s*$")
 
 
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+
+
+def names_own_topic(question: str) -> bool:
+    """ "och handlingsplanen då, vad är den till för?", "och uthållighet då, vad menar dom med det?": a new topic in a
+    few words, then a question of its own about it, which carries nothing from the previous answer."""
+    head = re.split(r"[,–?]", question, maxsplit=1)[0]
+    topic = FOLLOW_UP_CUE.sub(" ", WHAT_ABOUT.sub(" ", head))
+    return (
+        bool(WHAT_ABOUT.match(question) and OWN_QUESTION.match(question))
+        and len(head.split()) <= 4
+        and bool(tokenize(re.sub(r"\b(då|then)\b", " ", topic)))
+    )
 
 
 def last_question(text: str) -> str:
@@ -136,6 +149,8 @@ def resolve_follow_up(
             again = asked_the_same_way(question, last_answered(history).question, resolver)
             return ResolvedQuestion(again, again, [], True)
         return ResolvedQuestion(question, question)  # it names its own goal area
+    if names_own_topic(question):
+        return ResolvedQuestion(question, question, [], True)
     last = last_answered(history)
     if force and tokenize(FOLLOW_UP_CUE.sub(" ", question)):
         # "och diskriminering då?" (read as "what about X?"): a topic of its own, asked the way the previous question

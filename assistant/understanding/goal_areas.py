@@ -32,6 +32,7 @@ from core.text import (
 FRAMING = re.compile(
     r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b|\b(jobbar|jobbade|arbetar)\s+(med|som|inom)\b"
     r"|\b(jobba|arbeta)\s+(efter|utifrån|enligt)\b"  # "en värdegrund vi ska jobba efter": how, not employment
+    r"|\b(jobba|jobbar|arbeta|arbetar)\s+(i|på|med)\b|\b(göra|gör|gjort)\s+jobbet\b"  # "oss som jobbar i kommunen"
     r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b",
     re.IGNORECASE,
 )
@@ -139,6 +140,8 @@ class GoalAreaResolver:
         self._names = load_goal_area_words(model, "names")
         self._folded_names = [[tuple(fold(t) for t in phrase) for phrase in phrases] for phrases in self._names]
         self._generic = {w.casefold() for w in words_file().get("generic", [])}
+        self._weak = {tuple(stems(w)) for w in words_file().get("weak", [])}
+        self._weak |= {tuple(fold(t) for t in phrase) for phrase in self._weak}
         self._main_words = main_area_words(model)
         self._profiles = embedder.embed_passages_array([f"{ga.name}. {ga.text}" for ga in model.goal_areas])
         self._vocabulary = _vocabulary(self._words)
@@ -154,16 +157,23 @@ class GoalAreaResolver:
 
     def names_whole_area(self, text: str) -> GoalArea | None:
         """The goal area a topic takes as a whole ("hälsa", "bostäder", "safety"), not a subject within it ("kultur",
-        "segregation"): one of its ``names`` in ``data/goal_area_words.toml``."""
+        "segregation"): one of its ``names`` in ``data/goal_area_words.toml``; a weak word inside a compound
+        ("arbete" in "trygghetsarbetet") only when no other area is named."""
         tokens, plain = self._matching_tokens(text)
         present = set(tokens)
+        found = []
         for ga, phrases in zip(self.model.goal_areas, self._folded_names if plain else self._names):
-            if any(all(_word_present(t, present) for t in phrase) for phrase in phrases):
-                return ga
-        return None
+            matched = [phrase for phrase in phrases if all(_word_present(t, present) for t in phrase)]
+            if matched:
+                weak = all(phrase in self._weak and not all(t in present for t in phrase) for phrase in matched)
+                found.append((ga, weak))
+        strong = [ga for ga, weak in found if not weak]
+        return (strong or [ga for ga, _ in found] or [None])[0]
 
     def by_name(self, text: str) -> list[GoalAreaMatch]:
-        """Goal areas whose words the text uses: most words first, then the one the text names first."""
+        """Goal areas whose words the text uses: most words first, then the one the text names first. An area named
+        only by weak words inside compounds ("arbete" in "trygghetsarbetet": work on safety) is left out when another
+        area is named."""
         tokens, plain = self._matching_tokens(text)
         present = set(tokens)
         hits = []
@@ -173,8 +183,11 @@ class GoalAreaResolver:
                 first = min(i for i, tok in enumerate(tokens) for phrase in matched if _word_present(phrase[0], {tok}))
                 # a word itself counts fully, a word inside a compound ("bostadsområde") half
                 score = sum(1.0 if all(t in present for t in phrase) else 0.5 for phrase in matched)
-                hits.append((GoalAreaMatch(ga, score, "name", first), first))
-        return [m for m, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
+                weak = all(phrase in self._weak and not all(t in present for t in phrase) for phrase in matched)
+                hits.append((GoalAreaMatch(ga, score, "name", first), first, weak))
+        if not all(weak for _, _, weak in hits):
+            hits = [h for h in hits if not h[2]]
+        return [m for m, _, _ in sorted(hits, key=lambda h: (-h[0].score, h[1]))]
 
     def _content_words(self, text: str) -> list[str]:
         return [

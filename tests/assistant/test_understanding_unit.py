@@ -244,3 +244,56 @@ def test_what_about_x_is_asked_the_previous_way_without_the_previous_topic():
     last = Turn(question="Vad menas med tillit i programmet?", answer="> Tillit … [1]", goal_areas=[])
     resolved = resolve_follow_up("och framtidstro då?", [last], None, force=True, corpus_words=corpus_words)
     assert resolved.is_follow_up and "tillit" not in resolved.query and resolved.query.startswith("och framtidstro")
+
+
+WORK = "Individens rätt till arbete och sysselsättning"
+
+
+def test_work_as_an_activity_inside_a_compound_names_no_employment_area_beside_another_area(resolver):
+    """ "trygghetsarbetet" is work on safety: "arbete" inside it names the employment area only when nothing else is
+    named ("arbetsmarknadsarbete" still does); "arbete" as a word of its own counts as before."""
+    assert [m.goal_area.name for m in resolver.by_name("vilka mål kopplas till trygghetsarbetet?")] == [SAFETY]
+    assert [m.goal_area.name for m in resolver.by_name("utbildning och arbete, vilka mål?")][:2] == [
+        "Utbildning som är likvärdig och inkluderande och som främjar hållbar utveckling",
+        WORK,
+    ]
+    assert resolver.names_whole_area("trygghetsarbetet") is not None
+    assert resolver.names_whole_area("trygghetsarbetet").name == SAFETY
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["gäller det bara oss som jobbar i kommunen?", "vem ska egentligen göra jobbet här?", "vi ska jobba med demokrati"],
+)
+def test_ones_own_work_said_in_passing_names_no_employment_area(resolver, text):
+    assert WORK not in [m.goal_area.name for m in resolver.by_name(text)]
+
+
+def test_a_new_topic_with_a_question_of_its_own_carries_nothing_from_the_previous_answer(resolver):
+    """ "och handlingsplanen då, vad är den till för?" after an answer on the safety area asks about the action plan,
+    not about it within that area; "och det då?" still carries the area."""
+    history = [Turn(question="Vem ska göra jobbet?", answer="> … [1]", goal_areas=[SAFETY])]
+    for own in ("och handlingsplanen då, vad är den till för?", "och uthållighet då? vad menar dom med det"):
+        resolved = resolve_follow_up(own, history, resolver)
+        assert resolved.carried == [] and resolved.query == own
+    assert [g.name for g in resolve_follow_up("och det då?", history, resolver).carried] == [SAFETY]
+
+
+def test_only_a_clause_that_asks_can_set_the_kind_of_answer_asked_for():
+    """ "Vill inte hitta på något när jag skriver om det." asks for nothing, however much it reads like a request for
+    contact details; "… och vad blev resultatet förra året?" asks."""
+    import numpy as np
+
+    from assistant.understanding.classifiers import QuestionReader
+
+    class AnswerType:  # any clause mentioning "skriver" or "resultatet" reads as a typed request
+        def predict(self, text, vector):
+            if "skriver" in text:
+                return "contact", 0.6
+            return ("later_document", 0.6) if "resultatet" in text else ("none", 0.4)
+
+    reader = QuestionReader({"answer_type": AnswerType()}, typed_by_clause=True)
+    statement = ["vad bygger målbilden på?", "Vill inte hitta på något när jag skriver om det."]
+    assert reader.answer_type("…", np.zeros(4), statement, [np.zeros(4)] * 2) == ("none", 0.4)
+    question = ["Jag jobbar med uppföljning.", "och vad blev resultatet förra året?"]
+    assert reader.answer_type("…", np.zeros(4), question, [np.zeros(4)] * 2) == ("later_document", 0.6)
