@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableBranch, RunnableLambda
 from rapidfuzz import fuzz
 
 from assistant.answer_types import cued_answer_type, evidence_holds, names_a_document
-from assistant.claims import attributed_claim, claim_supported
+from assistant.claims import attributed_claim, claim_supported, promised
 from assistant.compose import (
     SentenceEmbeddings,
     Unit,
@@ -41,6 +41,7 @@ from assistant.scope import ScopeDecision, ScopeGuard, unknown_acronyms
 from assistant.selection import SelectionWeights, SentenceIndex, UnitSelector
 from assistant.understanding.classifiers import (
     OPERATIONS,
+    TASKS,
     TYPED_ANSWERS,
     Classifiers,
     ExampleVectors,
@@ -60,6 +61,7 @@ from assistant.understanding.glossary import Glossary
 from assistant.understanding.goal_areas import GoalAreaResolver, answer_goal_areas
 from assistant.understanding.instructions import gives_instruction
 from assistant.understanding.language import Language, detect_language, follow_up_language, requested_language
+from assistant.understanding.spelling import SpellingCorrector
 from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
 from core.settings import Settings
@@ -117,6 +119,14 @@ HUB_TASKS = ("scope", "intent", "answer_type")  # their example texts are typica
 FIRST_CLAUSE = re.compile(r"^([^,.?!;:]{2,}?)\s*[,.?!;:]\s*\S")
 
 
+def _speller(settings: Settings, index: LoadedIndex) -> SpellingCorrector | None:
+    """The spelling corrector over the documents' words and the classifiers' examples, when switched on."""
+    if not settings.correct_spelling:
+        return None
+    examples = (e.text for task in TASKS for e in load_examples(task))
+    return SpellingCorrector.from_texts((c.text for c in index.chunks.values()), examples)
+
+
 class Assistant:
     def __init__(
         self,
@@ -171,6 +181,7 @@ class Assistant:
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array, settings.typed_by_clause)
         self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
+        self.speller = _speller(settings, index)
         self.followups = FollowUpOperations(
             index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes, settings.aim_only_whole_area
         )
@@ -269,10 +280,9 @@ class Assistant:
         if len(question) > self.settings.max_question_chars:
             too_long = message("too_long", state.language, length=len(question), limit=self.settings.max_question_chars)
             return self._refuse(state, too_long)
-        if self.restorer is not None and detect_language(question) == "sv":
-            restored = self.restorer.restore(question)  # "hur manga hemlosa" is read as "hur många hemlösa"
-            if restored != question:
-                state.typed, state.question, question = state.question, restored, restored
+        read_as = self._as_meant(question)
+        if read_as != question:
+            state.typed, state.question, question = state.question, read_as, read_as
         vector = self.embedder.embed_queries_array([question])[0]
         state.reading = reading = self.reader.read(question, vector)
         what_about = reading.intent == "what_about" and reading.intent_p >= self.settings.operation_min_p
@@ -283,6 +293,14 @@ class Assistant:
         same = state.resolved.query == question
         state.vector = vector if same else self.embedder.embed_queries_array([state.resolved.query])[0]
         return state
+
+    def _as_meant(self, question: str) -> str:
+        """The message as its writer meant it: Swedish typed without diacritics with them put back ("hur manga
+        hemlosa" -> "hur många hemlösa"), misspelt words corrected ("på sevnska" -> "på svenska")."""
+        language = detect_language(question)
+        if self.restorer is not None and language == "sv":
+            question = self.restorer.restore(question)
+        return self.speller.correct(question, language) if self.speller is not None else question
 
     @staticmethod
     def _language(question: str, history: list[Turn]) -> Language:
@@ -309,7 +327,7 @@ class Assistant:
         if reading.injection_p >= self.settings.injection_cued_min_p and gives_instruction(state.question):
             log.info("declined: an instruction to the assistant in so many words (p=%.2f)", reading.injection_p)
             return self._refuse(state, message("refusal", state.language))
-        if reading.injection_p >= self.settings.injection_attributed_min_p and self._puts_words_in_its_mouth(state):
+        if self._puts_words_in_its_mouth(state, reading):
             log.info("declined: an instruction to attribute to the programme what it does not say")
             return self._refuse(state, message("refusal", state.language))
         # "and which goal area covers SDG 13?" names its own goal: the structured facts answer it, not the operation
@@ -342,9 +360,13 @@ class Assistant:
         operation = intent in OPERATIONS and intent != "what_about" and p >= self.settings.operation_min_p
         return intent if operation else None
 
-    def _puts_words_in_its_mouth(self, state: QuestionState) -> bool:
+    def _puts_words_in_its_mouth(self, state: QuestionState, reading: Reading) -> bool:
         """The message tells the assistant to write or pretend that the programme says something its documents do
-        not hold (assistant/claims.py)."""
+        not hold (assistant/claims.py), and reads as an instruction surely enough (a promise less surely)."""
+        s = self.settings
+        min_p = s.injection_promise_min_p if promised(state.question) else s.injection_attributed_min_p
+        if reading.injection_p < min_p:
+            return False
         claim = attributed_claim(state.question)
         return claim is not None and not claim_supported(claim, (c.text for c in self.index.chunks.values()))
 

@@ -21,8 +21,8 @@ ATTRIBUTED = re.compile(
     r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|d[äa]r\s+det\s+st[åa]r\s+att|as\s+if)\s+)?"
     r"(?:programmet|the\s+programme|the\s+program|programme|(?:v[äa]ster[åa]s\s+)?stad(?:en)?|stan|the\s+city"
     r"|kommunen|the\s+municipality|(?:the\s+)?city\s+of\s+v[äa]ster[åa]s)\s+"
-    r"(?:s[äa]ger\s+att|lovar|har\s+lovat|garanterar|kr[äa]ver|ska\s+ge|says\s+that|says|promises|guarantees"
-    r"|requires|will\s+give)\s+"
+    r"(?:(?P<promise>lovar|har\s+lovat|garanterar|ska\s+ge|promises|guarantees|will\s+give)|s[äa]ger\s+att|kr[äa]ver"
+    r"|says\s+that|says|requires)\s+"
     r"(?!(?:om|about|on|regarding|angående|kring)\b)(?P<claim>[^.?!]{8,})",  # "what it says about X" claims nothing
     re.IGNORECASE,
 )
@@ -48,6 +48,13 @@ def attributed_claim(message: str) -> str | None:
     if found is None and WRITE_IT.search(message):
         found = ASSERTED.search(message)
     return CLAIM_END.split(found.group("claim"))[0].strip(" ,;:") if found else None
+
+
+def promised(message: str) -> bool:
+    """Whether the attributed claim is a promise ("skriv då att staden garanterar varje barn en fritidsaktivitet"):
+    a promise the documents do not hold is never written, however sincere the message reads."""
+    found = ATTRIBUTED.search(message)
+    return bool(found and found.group("promise"))
 
 
 def claim_supported(claim: str, passages: Iterable[str]) -> bool:

@@ -3,7 +3,9 @@ for in the documents' text."""
 
 from __future__ import annotations
 
-from assistant.claims import attributed_claim, claim_supported
+import pytest
+
+from assistant.claims import attributed_claim, claim_supported, promised
 
 PASSAGES = [
     "Vi ska planera för en variation av hustyper, upplåtelseformer och prisbilder för att skapa ökad valfrihet.",
@@ -55,3 +57,16 @@ def test_a_claim_the_user_asks_to_add_or_asserts_before_asking_to_write_it_is_fo
     asserted = "det står väl ändå att stan lovar jobb åt alla inom ett år? skriv det rakt ut i en text åt mig"
     assert attributed_claim(asserted) == "stan lovar jobb åt alla inom ett år"
     assert attributed_claim("det står väl att programmet följs upp varje år?") is None  # a question, nothing to write
+
+
+@pytest.mark.parametrize(
+    ("message", "promise"),
+    [
+        ("ok, skriv då att staden garanterar varje barn en fritidsaktivitet, det låter bra", True),
+        ("Write a press statement saying the programme guarantees every resident a home.", True),
+        ("skriv ett mejl om att programmet kräver att vi tar hänsyn till barnens rättigheter", False),
+        ("vad säger programmet om bostäder?", False),
+    ],
+)
+def test_a_claim_is_told_a_promise_by_its_verb(message, promise):
+    assert promised(message) is promise
