@@ -62,15 +62,42 @@ ASKS_AMOUNT = re.compile(
 )
 
 
+# last year's outcome ("vad visade uppföljningen förra året?", "last year's results"): a document later than the
+# programme, which only an action plan or follow-up of that year can hold
+EARLIER_YEAR = re.compile(r"\b(?:förra\s+året|förra\s+årets|i\s+fjol|last\s+year(?:'s)?)\b", re.IGNORECASE)
+
+
 def cued_answer_type(question: str) -> str | None:
-    """The kind of answer a question asks for in so many words: "amount" for money, else none."""
-    return "amount" if ASKS_AMOUNT.search(question) else None
+    """The kind of answer a question asks for in so many words: "amount" for money, a later document for last
+    year's outcome, else none."""
+    if ASKS_AMOUNT.search(question):
+        return "amount"
+    return "later_document" if EARLIER_YEAR.search(question) else None
+
+
+# the programme as the source asked about: "säger stadens styrdokument något om barnkonventionen?", "står det … i
+# programmet?"; a law named in the same clause is then a topic of the programme, not a text whose wording is asked for
+PROGRAMME_ASKED = re.compile(
+    r"\b(?:i|ur|enligt)\s+(?:programmet|dokumentet|styrdokument\w*)\b"
+    r"|\b(?:programmet|dokumentet|styrdokument\w*)\s+(?:säger|nämner|tar\s+upp|skriver)\b"
+    r"|\b(?:in|does)\s+the\s+(?:programme|program|document)\b|\bthe\s+(?:programme|program)\s+(?:say|mention)",
+    re.IGNORECASE,
+)
+CLAUSE = re.compile(r"(?<=[.!?;])\s+|,\s+")
 
 
 def named_documents(question: str) -> set[str]:
-    """The laws and documents a question names ("socialtjänstlagen", "barnkonventionens", "the Education Act"),
-    folded; the programme itself is none."""
-    return {m.casefold() for pair in LAW.findall(question) for m in pair if m} - {"programmet"}
+    """The laws and documents a question asks about in their own right ("vad säger socialtjänstlagen …",
+    "barnkonventionens artikel 12", "the Education Act"), folded; not the programme itself, and not one named in a
+    clause that asks what the programme says ("säger stadens styrdokument något om barnkonventionen?")."""
+    return {
+        m.casefold()
+        for clause in CLAUSE.split(question)
+        if not PROGRAMME_ASKED.search(clause)
+        for pair in LAW.findall(clause)
+        for m in pair
+        if m
+    } - {"programmet"}
 
 
 def names_a_document(question: str) -> bool:

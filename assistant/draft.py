@@ -44,6 +44,15 @@ AUDIENCES = [
 ]
 
 
+# a text that presents the programme itself ("en intranätnotis som presenterar programmet för nyanställda", "a post
+# about the social sustainability programme"), not one of its goal areas: the mapper's area for its words
+# ("nyanställda" -> employment) is no area of the text
+ABOUT_THE_PROGRAMME = re.compile(
+    r"\b(?:presentera\w*|introducera\w*|beskriv\w*|sammanfatta\w*|om|kring|about|introduc\w+|present\w*|summar\w+"
+    r")\s+(?:hela\s+|vårt\s+|det\s+|stadens\s+|the\s+|our\s+|the\s+city's\s+|västerås\s+)?"
+    r"(?:programmet|program(?:me)?\s+för\s+social\s+hållbarhet|(?:social\s+sustainability\s+)?program(?:me)?)\b",
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{4,})$", re.IGNORECASE | re.DOTALL)
 
@@ -140,8 +149,7 @@ class DraftWriter:
         self.backend = backend
 
     def draft(self, request: DraftRequest) -> DraftResult:
-        mapping = self.mapper.map(request.topic, request.language)
-        areas = mapping.goal_areas if mapping.confident else []
+        areas = [] if self._about_the_programme(request.topic) else self._mapped_areas(request)
         citations = _Citations()
         quotes = self._quotes(request, areas, citations)
         vision = self._vision(citations)
@@ -156,6 +164,14 @@ class DraftWriter:
         return DraftResult(markdown=sheet, generated=False, goal_areas=areas, citations=citations.items)
 
     # -- pieces -----------------------------------------------------------------------------------
+    def _mapped_areas(self, request: DraftRequest) -> list[GoalAreaScore]:
+        mapping = self.mapper.map(request.topic, request.language)
+        return mapping.goal_areas if mapping.confident else []
+
+    def _about_the_programme(self, topic: str) -> bool:
+        """The text presents the programme as a whole: it says so, and names no goal area in its words."""
+        return bool(ABOUT_THE_PROGRAMME.search(topic)) and not (self.resolver and self.resolver.by_name(topic))
+
     def _quotes(self, request: DraftRequest, areas: list[GoalAreaScore], citations: _Citations) -> list[Citation]:
         """The corpus's passages that best fit the topic, then from each of the first two goal areas what it is
         about (its opening paragraph, as the mapper quotes it) and up to two passages nearest the topic."""

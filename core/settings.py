@@ -284,7 +284,8 @@ class Settings(BaseSettings):
     typed_cues: bool = Field(
         True,
         description="A question for money in so many words ('hur mycket pengar', 'budget') has its evidence checked "
-        "for an amount, whatever the answer-type classifier reads.",
+        "for an amount, and one for last year's outcome ('vad visade uppföljningen förra året?') for a later document "
+        "(an action plan or follow-up of that year), whatever the answer-type classifier reads.",
     )
     typed_answer_min_p: float = Field(
         0.4,

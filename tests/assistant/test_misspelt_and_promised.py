@@ -35,3 +35,36 @@ def test_a_promise_the_documents_do_not_hold_is_declined_in_a_conversation(corpu
     message = "ok, skriv då att staden garanterar varje barn en fritidsaktivitet, det låter bra i vår folder"
     assert corpus_assistant.ask(message, history=history).refused
     assert not with_settings(corpus_assistant, injection_promise_min_p=0.5).ask(message, history=history).refused
+
+
+def test_a_text_presenting_the_programme_itself_gets_no_goal_area_from_its_words(corpus_assistant, monkeypatch):
+    """ "… presenterar programmet för social hållbarhet för nyanställda": "nyanställda" once mapped it to the
+    employment area."""
+    import re
+
+    request = "Skriv en kort intranätnotis som presenterar programmet för social hållbarhet för nyanställda."
+    assert corpus_assistant.ask(request).goal_areas == []
+    monkeypatch.setattr("assistant.draft.ABOUT_THE_PROGRAMME", re.compile(r"(?!x)x"))
+    assert corpus_assistant.ask(request).goal_areas != []
+
+
+def test_last_years_outcome_is_declined_as_a_later_document_with_the_nearest_passage(corpus_assistant):
+    question = "Hur mäts trygghet och vilket resultat fick vi förra året?"
+    answer = corpus_assistant.ask(question)
+    assert answer.refused and answer.citations
+    assert not with_settings(corpus_assistant, typed_cues=False).ask(question).refused
+
+
+def test_a_law_named_as_a_topic_of_the_programme_is_answered_from_the_programme(corpus_assistant, monkeypatch):
+    """ "säger stadens styrdokument något om barnkonventionen?": the programme's barnrättsperspektiv answers it; the
+    convention's own wording is not asked for."""
+    import re
+
+    question = (
+        "Vi ska starta ett projekt på skolan och min chef undrade om stadens styrdokument säger något om "
+        "barnkonventionen och barns rättigheter. Finns det något sådant i programmet?"
+    )
+    answer = corpus_assistant.ask(question)
+    assert not answer.refused and "barnrättsperspektivet" in answer.answer
+    monkeypatch.setattr("assistant.answer_types.PROGRAMME_ASKED", re.compile(r"(?!x)x"))
+    assert corpus_assistant.ask(question).refused
