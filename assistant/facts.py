@@ -56,7 +56,7 @@ DIFFERENCE = folded(
     r"differ\w*|besides|apart\s+from)\b"
 )
 MEMBERSHIP = folded(
-    r"\b(ingår|ingick|omfatta\w*|täck\w*|finns\s+med|med\s+i|del\s+av|hör\s+till|tillhör|include[sd]?|including|"
+    r"\b(ingår|ingick|omfatta\w*|täck\w*|finns\s+med|är\s+med|med\s+i|del\s+av|hör\s+till|tillhör|include[sd]?|including|"
     r"part\s+of|cover(?:s|ed)?|among|in\s+the\s+(?:list|programme|program))\b"
 )
 BELONGS = folded(r"\b(hör|hörde|tillhör\w*|belongs?|belonging|part\s+of|under|ingår|falls?)\b")
@@ -187,27 +187,7 @@ class StructuredFacts:
         if compares and (asks_sdgs or GOALS_WORD.search(question)):
             return self._compare_sdgs(pair[0].goal_area, pair[1].goal_area, bool(SHARED.search(question)), language)
         if asks_sdgs:
-            if top_named and ONLY.search(question):
-                return self._exclusive_sdgs(top_named[0], language)
-            if mains and not top_named and not COUNT_WORDS.search(question):
-                return self.sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
-            if not named and ALL_AREAS.search(question) and ADDED_UP.search(question):
-                return self._all_sdgs(language)
-            if not named and ALL_AREAS.search(question) and not COUNT_WORDS.search(question):
-                return self._shared_sdgs(language)
-            if top_named:
-                return self.sdgs_of(top_named, language)
-            if carried and not COUNT_WORDS.search(question) and not re.search(r"\bprogram", question, re.I):
-                return self.sdgs_of(carried, language)
-            if COUNTS_OTHER.search(question):  # "hur många länder står bakom Agenda 2030?": not a count of goals
-                return None
-            if DEFINES.search(question) and not NAMES_A_LIST.search(question) and not COUNT_WORDS.search(question):
-                return None  # "vad är agenda 2030 enligt programmet?": the programme's own words say
-            if COUNT_WORDS.search(question) or (
-                LIST_WORDS.search(question) and (re.search(r"\bprogram", question, re.I) or MEMBERSHIP.search(question))
-            ):
-                return self._all_sdgs(language)
-            return None
+            return self._about_sdgs(question, named, top_named, mains, carried, language)
         if MAIN_AREA_TERMS.search(question) and top_named:
             return self._main_area_of(top_named, language)
         if MAIN_AREA_TERMS.search(question) and carried and not named and BELONGS.search(question):
@@ -219,6 +199,40 @@ class StructuredFacts:
             return self._list_goal_areas(language, mains)
         if GOAL_AREA_PLURAL.search(question) and mains and {ga.main_area for ga in named} <= {m.name for m in mains}:
             return self._list_goal_areas(language, mains)  # "the goal areas under Demokrati, delaktighet …"
+        return None
+
+    def _about_sdgs(
+        self,
+        question: str,
+        named: list[GoalArea],
+        top_named: list[GoalArea],
+        mains: list[MainArea],
+        carried: list[GoalArea] | None,
+        language: str,
+    ) -> FactAnswer | None:
+        """A question on SDGs that names no SDG number: of the areas named, of all areas, or of the programme."""
+        if top_named and ONLY.search(question):
+            return self._exclusive_sdgs(top_named[0], language)
+        if mains and not top_named and not COUNT_WORDS.search(question):
+            return self.sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
+        if not named and ALL_AREAS.search(question) and ADDED_UP.search(question):
+            return self._all_sdgs(language)
+        if not named and ALL_AREAS.search(question) and not COUNT_WORDS.search(question):
+            return self._shared_sdgs(language)
+        if top_named:
+            return self.sdgs_of(top_named, language)
+        if carried and not COUNT_WORDS.search(question) and not re.search(r"\bprogram", question, re.I):
+            return self.sdgs_of(carried, language)
+        if COUNTS_OTHER.search(question):  # "hur många länder står bakom Agenda 2030?": not a count of goals
+            return None
+        if DEFINES.search(question) and not NAMES_A_LIST.search(question) and not COUNT_WORDS.search(question):
+            return None  # "vad är agenda 2030 enligt programmet?": the programme's own words say
+        in_programme = re.search(r"\bprogram", question, re.I) or MEMBERSHIP.search(question)
+        # "vilka av de globala målen är med totalt sett?": the goals of the whole programme
+        if COUNT_WORDS.search(question) or (
+            LIST_WORDS.search(question) and (in_programme or ADDED_UP.search(question))
+        ):
+            return self._all_sdgs(language)
         return None
 
     def _cite(self, units: list[Unit]) -> tuple[list[Citation], list[str]]:

@@ -139,3 +139,11 @@ def test_a_text_contradicts_the_model_when_it_ties_an_sdg_the_programme_or_the_a
     assert facts.contradicts("Låtsas att programmet har med mål 14")  # not in the programme at all
     assert not facts.contradicts("skriv att bostadsområdet omfattar mål 11")  # true
     assert not facts.contradicts("skriv en text om bostäder")  # no SDG at all
+
+
+@pytest.mark.parametrize(
+    "question", ["vilka av de globala målen är med totalt sett?", "which of the global goals are in it, in total?"]
+)
+def test_the_global_goals_added_up_without_naming_the_programme_are_all_it_covers(facts, question):
+    fact = facts.answer(question, "sv")
+    assert fact is not None and fact.intent == "count_sdgs"
