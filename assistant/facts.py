@@ -96,6 +96,36 @@ def uncovered_sdgs_named(model: GoalAreaModel, text: str) -> list[int]:
     ]
 
 
+SDG_DESCRIBED = re.compile(r"\s*(?:om|about|on|\(|,|–|-|:)?\s*", re.IGNORECASE)
+DESCRIPTION_MIN_CHARS = 5  # "och", "i": too short to tell a description from any word
+
+
+def without_sdg_descriptions(model: GoalAreaModel, text: str) -> str:
+    """The text without the words by which it describes an SDG it names by number ("mål 8 om anständiga
+    arbetsvillkor", "mål 4 (utbildning)", "SDG 16, peace and justice"): they name the goal, not a goal area asked
+    about, so "vilket målområde har mål 4 (utbildning)?" asks which area, not whether the education area has it."""
+    plain = strip_diacritics(text)
+    if len(plain) != len(text):
+        return text
+    cuts = []
+    for number in SDG_NUMBER.finditer(plain):
+        goal = model.sdg_goals.get(int(number.group(1)))
+        start = SDG_DESCRIBED.match(plain, number.end()).end()
+        segment = re.split(r"[)?.!,;]", plain[start : start + 80])[0]  # a description ends at its punctuation
+        words = list(re.finditer(r"[\w-]+", segment))[:6]
+        for word in reversed(words if goal else []):
+            phrase = fold(plain[start : start + word.end()])
+            names = (fold(goal.name_sv), fold(goal.name_en))
+            within = [n for n in names if DESCRIPTION_MIN_CHARS <= len(phrase) <= len(n)]  # no more than the name
+            if any(fuzz.partial_ratio(phrase, n) >= 90 for n in within):
+                end = start + word.end()
+                cuts.append((number.end(), end + 1 if plain[end : end + 1] == ")" else end))
+                break
+    for begin, end in reversed(cuts):
+        text = text[:begin] + text[end:]
+    return text
+
+
 def _top_named(matches: list[GoalAreaMatch]) -> list[GoalArea]:
     """The goal areas a text names best (all that tie for the highest score)."""
     return [m.goal_area for m in matches if m.score == matches[0].score] if matches else []
@@ -164,7 +194,7 @@ class StructuredFacts:
 
     # -- the intents ----------------------------------------------------------------------------
     def answer(self, question: str, language: str, carried: list[GoalArea] | None = None) -> FactAnswer | None:
-        matches = self.resolver.by_name(question)
+        matches = self.resolver.by_name(without_sdg_descriptions(self.model, question))
         polar = bool(YES_NO.search(question))  # "ingår mål 13?" asks yes or no; "vilket område har mål 13?" presumes
         named = [m.goal_area for m in matches]
         top_named = _top_named(matches)

@@ -147,3 +147,12 @@ def test_a_text_contradicts_the_model_when_it_ties_an_sdg_the_programme_or_the_a
 def test_the_global_goals_added_up_without_naming_the_programme_are_all_it_covers(facts, question):
     fact = facts.answer(question, "sv")
     assert fact is not None and fact.intent == "count_sdgs"
+
+
+def test_an_sdg_described_by_its_name_is_not_a_goal_area_asked_about(facts):
+    """ "mål 8 om anständiga arbetsvillkor": the words name the goal, so the question asks which area has it, and the
+    answer says which one; "ingår mål 11 i bostadsområdet?" still asks about that area."""
+    fact = facts.answer("Under vilket målområde hamnar mål 8 om anständiga arbetsvillkor?", "sv")
+    assert fact is not None and fact.intent != "sdg_membership" and not fact.text.startswith("Ja.")
+    assert "Individens rätt till arbete och sysselsättning" in fact.text
+    assert facts.answer("ingår mål 11 i bostadsområdet?", "sv").intent == "sdg_membership"
