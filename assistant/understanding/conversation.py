@@ -46,6 +46,22 @@ def last_answered(history: list[Turn]) -> Turn:
     return next((t for t in reversed(history) if t.goal_areas or QUOTED_LINE.search(t.answer)), history[-1])
 
 
+POINTS_THERE = re.compile(r"\b(dit|där|därtill|there|thereto)\b", re.IGNORECASE)  # "vilka mål hör dit?"
+
+
+def question_asked(history: list[Turn], resolver: GoalAreaResolver) -> Turn:
+    """The answered turn whose question gives "och X då?" its form: the last one that asked a question of its own,
+    past follow-ups that only pointed back ("vilka globala mål hör dit?", "och utbildning?"), so that "och
+    bostäder då?" after "vad säger programmet om utbildning?" and "vilka mål hör dit?" asks what it says on housing."""
+    answered = [t for t in history if t.goal_areas or QUOTED_LINE.search(t.answer)] or history[-1:]
+    for turn in reversed(answered):
+        points = FOLLOW_UP_CUE.search(turn.question) or POINTS_THERE.search(turn.question)
+        pointing = points and not resolver.by_name(turn.question)
+        if not (pointing or _what_about(turn.question)):
+            return turn
+    return last_answered(history)
+
+
 def listed_items(answer: str) -> list[str]:
     """The top-level list items of an answer, without markers and trailing brackets: its own list, or failing
     that, the list inside its quotes."""
@@ -146,7 +162,7 @@ def resolve_follow_up(
     if resolver is not None and resolver.by_name(question):
         if (force or _what_about(question)) and not OWN_QUESTION.match(question):
             # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead
-            again = asked_the_same_way(question, last_answered(history).question, resolver)
+            again = asked_the_same_way(question, question_asked(history, resolver).question, resolver)
             return ResolvedQuestion(again, again, [], True)
         return ResolvedQuestion(question, question)  # it names its own goal area
     if names_own_topic(question):

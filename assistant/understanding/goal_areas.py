@@ -200,13 +200,16 @@ class GoalAreaResolver:
         return [stem_word(w) for w in self._content_words(text)]
 
     def words_found(self, text: str) -> dict[str, list[str]]:
-        """The text's own words that name each goal area (for explaining a match)."""
+        """The text's own words that name each goal area (for explaining a match), misspelt ones too."""
         raw = self._content_words(text)
-        present = {stem_word(w) for w in raw}
+        plain = text == strip_diacritics(text)
+        vocabulary = self._folded_vocabulary if plain else self._vocabulary
+        stem_of = {w: corrected([fold(stem_word(w)) if plain else stem_word(w)], vocabulary)[0] for w in raw}
+        present = set(stem_of.values())
         found: dict[str, list[str]] = {}
-        for ga, phrases in zip(self.model.goal_areas, self._words):
+        for ga, phrases in zip(self.model.goal_areas, self._folded_words if plain else self._words):
             hits = [p for p in phrases if all(_word_present(t, present) for t in p)]
-            own = [w for w in raw if any(_word_present(t, {stem_word(w)}) for p in hits for t in p)]
+            own = [w for w in raw if any(_word_present(t, {stem_of[w]}) for p in hits for t in p)]
             if own:
                 found[ga.name] = list(dict.fromkeys(own))
         return found

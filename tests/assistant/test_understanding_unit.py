@@ -297,3 +297,17 @@ def test_only_a_clause_that_asks_can_set_the_kind_of_answer_asked_for():
     assert reader.answer_type("…", np.zeros(4), statement, [np.zeros(4)] * 2) == ("none", 0.4)
     question = ["Jag jobbar med uppföljning.", "och vad blev resultatet förra året?"]
     assert reader.answer_type("…", np.zeros(4), question, [np.zeros(4)] * 2) == ("later_document", 0.6)
+
+
+def test_what_about_after_a_pointing_follow_up_is_asked_the_way_of_the_question_before_it(resolver):
+    """ "och bostäder då?" after "vad säger programmet om utbilding?" (misspelt) and "vilka globala mål hör dit?": the
+    conversation's question, about housing; after "sdg för hälsoområdet?" alone, still the goals."""
+    history = [
+        Turn(question="vad säger programmet om utbilding?", answer="> … [1]", goal_areas=[]),
+        Turn(question="vilka globala mål hör dit?", answer="> Området omfattar mål 4 [1]", goal_areas=[]),
+    ]
+    resolved = resolve_follow_up("och bostäder då?", history, resolver, force=True)
+    assert resolved.question.startswith("vad säger programmet om") and "bostäder" in resolved.question
+    assert "utbilding" not in resolved.question and "globala" not in resolved.question
+    goals = [Turn(question="sdg för hälsoområdet?", answer="> Området omfattar mål 1 [1]", goal_areas=[HEALTH])]
+    assert "sdg för" in resolve_follow_up("och bostäder då?", goals, resolver, force=True).question
