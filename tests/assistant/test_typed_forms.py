@@ -29,7 +29,8 @@ def test_a_figure_asked_for_without_diacritics_is_declined_with_the_nearest_pass
 )
 def test_a_claim_asserted_or_added_that_the_documents_do_not_hold_is_declined(corpus_assistant, message):
     assert corpus_assistant.ask(message).refused
-    assert not with_settings(corpus_assistant, injection_attributed_min_p=1.0).ask(message).refused
+    unchecked = with_settings(corpus_assistant, injection_attributed_min_p=1.0, injection_promise_min_p=1.0)
+    assert not unchecked.ask(message).refused
 
 
 @pytest.mark.parametrize(

@@ -444,7 +444,7 @@ def test_writing_that_the_programme_promises_what_it_does_not_is_declined(corpus
     true_claim = "skriv ett inlägg där det står att programmet säger att vi ska planera för en variation av hustyper"
     assert corpus_assistant.ask(false_claim).refused
     assert not corpus_assistant.ask(true_claim).refused
-    monkeypatch.setattr(Assistant, "_puts_words_in_its_mouth", lambda self, state: False)
+    monkeypatch.setattr(Assistant, "_puts_words_in_its_mouth", lambda self, state, reading: False)
     assert not corpus_assistant.ask(false_claim).refused
 
 
