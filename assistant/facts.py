@@ -117,7 +117,7 @@ def without_sdg_descriptions(model: GoalAreaModel, text: str) -> str:
             phrase = fold(plain[start : start + word.end()])
             names = (fold(goal.name_sv), fold(goal.name_en))
             within = [n for n in names if DESCRIPTION_MIN_CHARS <= len(phrase) <= len(n)]  # no more than the name
-            if any(fuzz.partial_ratio(phrase, n) >= 90 for n in within):
+            if any(fuzz.partial_ratio(phrase, n) >= SDG_NAME_MIN_RATIO for n in within):
                 end = start + word.end()
                 cuts.append((number.end(), end + 1 if plain[end : end + 1] == ")" else end))
                 break

@@ -47,6 +47,11 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", _without_marks(text))
 
 
+def in_case_of(typed: str, word: str) -> str:
+    """``word`` with the capital of ``typed``'s first letter, when it has one ("Progammet" -> "Programmet")."""
+    return word[0].upper() + word[1:] if typed[:1].isupper() and word else word
+
+
 def words(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 

@@ -43,7 +43,12 @@ QUOTED_LINE = re.compile(r"^>", re.MULTILINE)
 def last_answered(history: list[Turn]) -> Turn:
     """The latest turn that was answered from the documents (its answer quotes them): a follow-up after a declined
     turn ("glöm dokumentet och …" declined, then "ok, sammanfatta trygghetsdelen") refers to what was answered."""
-    return next((t for t in reversed(history) if t.goal_areas or QUOTED_LINE.search(t.answer)), history[-1])
+    return next((t for t in reversed(history) if _answered(t)), history[-1])
+
+
+def _answered(turn: Turn) -> bool:
+    """The turn was answered from the documents: it concerned goal areas, or its answer quotes them."""
+    return bool(turn.goal_areas or QUOTED_LINE.search(turn.answer))
 
 
 POINTS_THERE = re.compile(r"\b(dit|där|därtill|there|thereto)\b", re.IGNORECASE)  # "vilka mål hör dit?"
@@ -53,7 +58,7 @@ def question_asked(history: list[Turn], resolver: GoalAreaResolver) -> Turn:
     """The answered turn whose question gives "och X då?" its form: the last one that asked a question of its own,
     past follow-ups that only pointed back ("vilka globala mål hör dit?", "och utbildning?"), so that "och
     bostäder då?" after "vad säger programmet om utbildning?" and "vilka mål hör dit?" asks what it says on housing."""
-    answered = [t for t in history if t.goal_areas or QUOTED_LINE.search(t.answer)] or history[-1:]
+    answered = [t for t in history if _answered(t)] or history[-1:]
     for turn in reversed(answered):
         points = FOLLOW_UP_CUE.search(turn.question) or POINTS_THERE.search(turn.question)
         pointing = points and not resolver.by_name(turn.question)

@@ -11,7 +11,7 @@ import re
 
 from wordfreq import freq_to_zipf, get_frequency_dict
 
-from core.text import fold, strip_diacritics
+from core.text import fold, in_case_of, strip_diacritics
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MARKED = re.compile(r"[åäöÅÄÖ]")
@@ -49,7 +49,7 @@ class DiacriticRestorer:
         marked, frequency = found
         if _zipf(frequency) - _zipf(self._frequencies.get(lower, 0.0)) < self.margin:
             return typed
-        return marked[0].upper() + marked[1:] if typed[:1].isupper() else marked
+        return in_case_of(typed, marked)
 
     def restore(self, text: str) -> str:
         """``text`` with diacritics put back where they were left out; a text with any diacritic as it is."""

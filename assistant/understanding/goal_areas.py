@@ -150,10 +150,19 @@ class GoalAreaResolver:
     def _matching_tokens(self, text: str) -> tuple[list[str], bool]:
         """The text's content-word stems, typos corrected; folded when the text has no diacritics at all
         ("halsoomradet" is matched without them; otherwise letters count)."""
-        tokens = self._stems(FRAMING.sub(" ", text))
         plain = text == strip_diacritics(text)
-        tokens = [fold(t) for t in tokens] if plain else tokens
-        return corrected(tokens, self._folded_vocabulary if plain else self._vocabulary), plain
+        return self._read_stems(self._content_words(FRAMING.sub(" ", text)), plain), plain
+
+    def _read_stems(self, words: list[str], plain: bool) -> list[str]:
+        """Each word's stem, folded when the text has no diacritics, a typo corrected to the goal-area word it
+        misspells."""
+        stems = [stem_word(w) for w in words]
+        stems = [fold(t) for t in stems] if plain else stems
+        return corrected(stems, self._folded_vocabulary if plain else self._vocabulary)
+
+    def _only_weak(self, matched: list[tuple[str, ...]], present: set[str]) -> bool:
+        """Whether every matched phrase is a weak word found only inside a compound ("arbete" in "trygghetsarbetet")."""
+        return all(phrase in self._weak and not all(t in present for t in phrase) for phrase in matched)
 
     def names_whole_area(self, text: str) -> GoalArea | None:
         """The goal area a topic takes as a whole ("hälsa", "bostäder", "safety"), not a subject within it ("kultur",
@@ -165,7 +174,7 @@ class GoalAreaResolver:
         for ga, phrases in zip(self.model.goal_areas, self._folded_names if plain else self._names):
             matched = [phrase for phrase in phrases if all(_word_present(t, present) for t in phrase)]
             if matched:
-                weak = all(phrase in self._weak and not all(t in present for t in phrase) for phrase in matched)
+                weak = self._only_weak(matched, present)
                 found.append((ga, weak))
         strong = [ga for ga, weak in found if not weak]
         return (strong or [ga for ga, _ in found] or [None])[0]
@@ -183,7 +192,7 @@ class GoalAreaResolver:
                 first = min(i for i, tok in enumerate(tokens) for phrase in matched if _word_present(phrase[0], {tok}))
                 # a word itself counts fully, a word inside a compound ("bostadsområde") half
                 score = sum(1.0 if all(t in present for t in phrase) else 0.5 for phrase in matched)
-                weak = all(phrase in self._weak and not all(t in present for t in phrase) for phrase in matched)
+                weak = self._only_weak(matched, present)
                 hits.append((GoalAreaMatch(ga, score, "name", first), first, weak))
         if not all(weak for _, _, weak in hits):
             hits = [h for h in hits if not h[2]]
@@ -203,8 +212,7 @@ class GoalAreaResolver:
         """The text's own words that name each goal area (for explaining a match), misspelt ones too."""
         raw = self._content_words(text)
         plain = text == strip_diacritics(text)
-        vocabulary = self._folded_vocabulary if plain else self._vocabulary
-        stem_of = {w: corrected([fold(stem_word(w)) if plain else stem_word(w)], vocabulary)[0] for w in raw}
+        stem_of = dict(zip(raw, self._read_stems(raw, plain)))
         present = set(stem_of.values())
         found: dict[str, list[str]] = {}
         for ga, phrases in zip(self.model.goal_areas, self._folded_words if plain else self._words):

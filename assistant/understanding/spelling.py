@@ -8,15 +8,14 @@ spelling first ("uthallighet" -> "uthållighet")."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
-from core.text import fold
+from assistant.understanding.diacritics import WORD
+from core.text import fold, in_case_of
 
-WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 5  # shorter words are too often another real word one letter away ("sägar", "jobb")
 KNOWN_SV = 1.5  # Zipf value from which a typed word is a Swedish word and left as it is
 KNOWN_EN = 2.5  # … an English word (English letters make many Swedish typos look like rare English words)
@@ -63,7 +62,7 @@ class SpellingCorrector:
             meant = found[0] if found else None
         if meant is None:
             return typed
-        return meant[0].upper() + meant[1:] if typed[:1].isupper() else meant
+        return in_case_of(typed, meant)
 
     def correct(self, text: str, language: str = "sv") -> str:
         return WORD.sub(lambda m: self.word(m.group(0), language), text)
