@@ -67,12 +67,25 @@ ASKS_AMOUNT = re.compile(
 EARLIER_YEAR = re.compile(r"\b(?:förra\s+året|förra\s+årets|i\s+fjol|last\s+year(?:'s)?)\b", re.IGNORECASE)
 
 
+# an action plan or follow-up of a given year ("årets handlingsplan", "handlingsplanen för 2025", "the latest
+# follow-up report"): a document later than the programme (not Agenda 2030's year)
+PLAN = r"(?:handlingsplan\w*|uppföljning\w*|action\s+plans?|follow-?ups?(?:\s+reports?)?)"
+WHEN = (
+    r"(?:årets|i\s+års|nästa\s+års|förra\s+årets|senaste|(?!2030)20\d\d(?:\s+års)?|this\s+year'?s|next\s+year'?s"
+    r"|last\s+year'?s|latest|current)"
+)
+DATED_DOCUMENT = re.compile(
+    rf"\b{WHEN}\s+(?:\w+\s+)?{PLAN}\b|\b{PLAN}\s+(?:för|for)\s+(?:i\s+år|(?!2030)20\d\d|this\s+year|next\s+year)\b",
+    re.IGNORECASE,
+)
+
+
 def cued_answer_type(question: str) -> str | None:
     """The kind of answer a question asks for in so many words: "amount" for money, a later document for last
-    year's outcome, else none."""
+    year's outcome or a dated action plan, else none."""
     if ASKS_AMOUNT.search(question):
         return "amount"
-    return "later_document" if EARLIER_YEAR.search(question) else None
+    return "later_document" if EARLIER_YEAR.search(question) or DATED_DOCUMENT.search(question) else None
 
 
 # the programme as the source asked about: "säger stadens styrdokument något om barnkonventionen?", "står det … i

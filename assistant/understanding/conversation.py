@@ -116,6 +116,7 @@ OWN_QUESTION = re.compile(r"^[^,–?]*(?:[,–]\s*(?:\w+\W+){2,}\w+\W*\?|\?\s*(?
 
 
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+ALTERNATIVE = re.compile(r"(?:eller|or)\b", re.IGNORECASE)
 
 
 def names_own_topic(question: str) -> bool:
@@ -132,10 +133,15 @@ def names_own_topic(question: str) -> bool:
 
 def last_question(text: str) -> str:
     """The message's last question: its last sentence ending in "?", or that sentence's last clause when a comma
-    joins it to what came before ("jag jobbar på ett bolag, gäller programmet oss också?")."""
+    joins it to what came before ("jag jobbar på ett bolag, gäller programmet oss också?"); a last clause that offers
+    an alternative ("…, eller har jag hittat på det?") keeps the clause it is the other half of."""
     found = QUESTION_SENTENCE.findall(text)
     tail = found[-1].strip(" ,;:–-") if found else ""
     clauses = [c.strip() for c in tail.split(",")]
+    if len(clauses) > 2 and ALTERNATIVE.match(clauses[-1]):
+        clauses[-2:] = [", ".join(clauses[-2:])]
+    elif len(clauses) == 2 and ALTERNATIVE.match(clauses[-1]):
+        return tail
     return clauses[-1] if len(clauses) > 1 and len(clauses[-1].split()) >= 3 else tail
 
 

@@ -33,7 +33,8 @@ FRAMING = re.compile(
     r"\b(jag|vi)\s+(jobbar|arbetar)\b|\bmitt\s+(jobb|arbete)\b|\b(jobbar|jobbade|arbetar)\s+(med|som|inom)\b"
     r"|\b(jobba|arbeta)\s+(efter|utifrån|enligt)\b"  # "en värdegrund vi ska jobba efter": how, not employment
     r"|\b(jobba|jobbar|arbeta|arbetar)\s+(i|på|med)\b|\b(göra|gör|gjort)\s+jobbet\b"  # "oss som jobbar i kommunen"
-    r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b",
+    r"|\b(i|we)\s+(work|am working|'m working)\b|\bmy\s+(job|work)\b"
+    r"|\b(i|in)\s+pra[ck]ti(k|c)(en|e)\b",  # "genomföras i praktiken": in practice, not an internship
     re.IGNORECASE,
 )
 

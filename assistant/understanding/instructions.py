@@ -16,6 +16,8 @@ INSTRUCTION = re.compile(
         r"|hitta\s+på|make\s+up|invent|svara\s+(?:bara|som\s+om|från|utifrån\s+allmän)|answer\s+(?:only|as\s+if|from)"
         r"|du\s+agera[r]?|agera[r]?\s+som|act\s+as|pretend|låtsas|rollspel|role\s*-?\s*play|utan\s+att\s+citera"
         r"|without\s+quoting|allmän\s+kunskap|general\s+knowledge|just\s+say|säg\s+bara"
+        # writing something as if the documents said it: "skriv det som om det står i programmet"
+        r"|som\s+om\s+det\s+(?:står|stod|sägs)|as\s+if\s+(?:it|the\s+\w+)\s+(?:says|said|were|was)"
         # the assistant's own opinion, which it does not have to give
         r"|tycker\s+du|du\s+(?:själv|personligen)|din\s+(?:egen\s+)?åsikt|your\s+(?:own\s+|personal\s+)?opinion"
         r"|what\s+do\s+you\s+(?:personally\s+)?think|do\s+you\s+(?:personally\s+)?think)\b"
