@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.compose import citation_for, quote_block, sdg_list, select_units
+from assistant.compose import Unit, citation_for, quote_block, sdg_list, select_units
 from assistant.models import Citation
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
@@ -29,6 +29,7 @@ from assistant.understanding.goal_areas import FRAMING, GoalAreaResolver
 from core.models import Chunk, DocumentKind, GoalArea, GoalAreaModel
 from core.settings import Settings
 from core.strings import message
+from core.text import fold
 
 RELATE_INTENT = re.compile(
     r"\b(jag|vi)\s+(jobbar|arbetar|driver|är|leder|ansvarar|samordnar|handlägger|ordnar|undervisar|stöttar|planerar|"
@@ -82,6 +83,7 @@ class _Evidence:
     meaning: float
     passages: float
     score: float = 0.0
+    stems: list[str] = field(default_factory=list)  # the goal-area words named, stemmed
 
 
 class GoalAreaMapper:
@@ -144,6 +146,7 @@ class GoalAreaMapper:
         assert self.resolver is not None
         unframed = FRAMING.sub(" ", description)
         words = self.resolver.words_found(unframed)
+        stems = self.resolver.stems_found(unframed) if self.settings.relate_quote_area_words else {}
         named = {m.goal_area.name: m.score for m in self.resolver.by_name(unframed)}
         relative = (sims - sims.min()) / max(float(sims.max() - sims.min()), 1e-6)
         passages = np.zeros(len(model.goal_areas))
@@ -154,7 +157,9 @@ class GoalAreaMapper:
         passages = passages / passages.max() if passages.max() > 0 else passages
         evidence = []
         for i, ga in enumerate(model.goal_areas):
-            e = _Evidence(ga, words.get(ga.name, []), float(relative[i]), float(passages[i]))
+            e = _Evidence(
+                ga, words.get(ga.name, []), float(relative[i]), float(passages[i]), stems=stems.get(ga.name, [])
+            )
             e.score = 0.5 * min(named.get(ga.name, 0.0), 3) / 3 + 0.25 * e.meaning + 0.25 * e.passages
             if learned is not None:
                 w = self.settings.mapper_classifier_weight
@@ -165,16 +170,20 @@ class GoalAreaMapper:
     def _explain(self, e: _Evidence, description: str, vector, language: str, confident: bool) -> GoalAreaScore:
         ga = e.goal_area
         area = RetrievalFilters(goal_area=ga.name)
-        hits = self.retriever.results(description, language, filters=area, k=4).hits
+        # the work without the question after it, and the goal-area words it names in the programme's form ("kultur"
+        # for "kulturförvaltningen"), so the keyword features find the passage on that subject
+        query = " ".join([work_only(description), *e.stems]) if e.stems else description
+        hits = self.retriever.results(query, language, filters=area, k=4).hits
         statement = statement_chunk(self.chunks.values(), ga)
         aim = aim_paragraph(statement, ga.sdg_statement) if statement is not None else None
         # the best two passages besides the aim and the SDG line (cited last anyway, for the SDG numbers)
         nearest = [
             u
-            for u in self.selector.scored(description, vector, hits, filters=area)
+            for u in self.selector.scored(query, vector, hits, filters=area)
             if u.text != ga.sdg_statement and (not aim or (u.text not in aim and aim not in u.text))
         ]
-        units = select_units(nearest, max_units=2, max_chars=900, keep_ratio=0.0)
+        covering = covering_first(nearest, e.stems)
+        units = select_units(covering, max_units=2 + (covering is not nearest), max_chars=900, keep_ratio=0.0)
         quotes = [(statement, aim)] if aim else []  # what the goal area is about, then what is nearest the work
         quotes += [(u.chunk, u.text) for u in units]
         citations = [citation_for(n, chunk, text) for n, (chunk, text) in enumerate(quotes, start=1)]
@@ -187,8 +196,23 @@ class GoalAreaMapper:
             sdgs=list(ga.sdgs),
             score=round(e.score, 3),
             reason=_reason(e, language, confident, plan),
-            citations=citations[:4],
+            citations=citations[:5],
         )
+
+
+def covering_first(units: list[Unit], stems: list[str], slots: int = 2) -> list[Unit]:
+    """The best ``slots`` units, then the best unit holding a goal-area word the work names that none of them holds
+    ("bidrag till föreningar … ute i stadsdelarna": the sentence on culture beside those on the districts), then
+    the rest."""
+    chosen = units[:slots]
+    for stem in stems:
+        held = re.compile(rf"\b{re.escape(fold(stem))}", re.IGNORECASE)
+        if any(held.search(fold(u.text)) for u in chosen):
+            continue
+        unit = next((u for u in units if u not in chosen and held.search(fold(u.text))), None)
+        if unit is not None:
+            return [*chosen, unit, *(u for u in units if u not in chosen and u is not unit)]
+    return units
 
 
 def area_probability(goal_area: GoalArea, learned: dict[str, float]) -> float:

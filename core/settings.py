@@ -209,6 +209,11 @@ class Settings(BaseSettings):
     )
     rescue_margin: float = Field(0.05, ge=0, le=1, description="How far below the similarity floor a rescue reaches.")
     draft_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a drafting request from this probability.")
+    relate_quote_area_words: bool = Field(
+        True,
+        description="A work description's quotes are chosen for the work without its trailing question, plus the "
+        "goal-area words it names in the programme's form ('kultur' for 'kulturförvaltningen').",
+    )
     work_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a work description from this probability.")
     work_cue_max_question_p: float = Field(
         0.5,

@@ -211,16 +211,24 @@ class GoalAreaResolver:
 
     def words_found(self, text: str) -> dict[str, list[str]]:
         """The text's own words that name each goal area (for explaining a match), misspelt ones too."""
+        return {name: typed for name, (typed, _) in self._found(text).items()}
+
+    def stems_found(self, text: str) -> dict[str, list[str]]:
+        """The goal-area words (stemmed, as in ``data/goal_area_words.toml``) the text names, per goal area: "kultur"
+        for "kulturförvaltningen", which a keyword search for the typed compound would miss."""
+        return {name: stems for name, (_, stems) in self._found(text).items()}
+
+    def _found(self, text: str) -> dict[str, tuple[list[str], list[str]]]:
         raw = self._content_words(text)
         plain = text == strip_diacritics(text)
         stem_of = dict(zip(raw, self._read_stems(raw, plain)))
         present = set(stem_of.values())
-        found: dict[str, list[str]] = {}
+        found: dict[str, tuple[list[str], list[str]]] = {}
         for ga, phrases in zip(self.model.goal_areas, self._folded_words if plain else self._words):
             hits = [p for p in phrases if all(_word_present(t, present) for t in p)]
             own = [w for w in raw if any(_word_present(t, {stem_of[w]}) for p in hits for t in p)]
             if own:
-                found[ga.name] = list(dict.fromkeys(own))
+                found[ga.name] = (list(dict.fromkeys(own)), list(dict.fromkeys(t for p in hits for t in p)))
         return found
 
     def main_areas_named(self, text: str) -> list[MainArea]:
