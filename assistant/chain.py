@@ -593,7 +593,7 @@ class Assistant:
             # unrestored ("vald" for "våld") would be missed in a text that has some (dev relate 0.848 -> 0.852)
             typed = state.typed if state.typed and question == state.question else question
             mapping = self.mapper.map(typed, state.language)
-            if mapping.confident or (read_as and intent == "work"):
+            if mapping.confident or (read_as and intent == "work") or self.settings.unsure_work_told:
                 # work the classifier reads as unrelated is told so (the closest area shown as only that)
                 state.answer = self.relate_answer(question, state.language, mapping)
         if state.answer is not None:

@@ -25,6 +25,7 @@ from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.retrievers import SearcherRetriever
 from assistant.selection import UnitSelector
 from assistant.understanding.classifiers import ExampleClassifier
+from assistant.understanding.conversation import adds_work
 from assistant.understanding.goal_areas import FRAMING, GoalAreaResolver
 from core.models import Chunk, DocumentKind, GoalArea, GoalAreaModel
 from core.settings import Settings
@@ -56,7 +57,7 @@ def work_only(description: str) -> str:
 
 
 def is_work_description(text: str) -> bool:
-    return bool(RELATE_INTENT.search(text))
+    return bool(RELATE_INTENT.search(text)) or adds_work(text)
 
 
 class GoalAreaScore(BaseModel):

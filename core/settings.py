@@ -214,6 +214,11 @@ class Settings(BaseSettings):
         description="A work description's quotes are chosen for the work without its trailing question, plus the "
         "goal-area words it names in the programme's form ('kultur' for 'kulturförvaltningen').",
     )
+    unsure_work_told: bool = Field(
+        True,
+        description="A message worded as a description of work ('vi skannar … på stadsarkivet, vilket målområde "
+        "tillhör det?') that the mapper cannot place is told so, not answered as a question on the nearest passage.",
+    )
     work_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a work description from this probability.")
     work_cue_max_question_p: float = Field(
         0.5,

@@ -131,6 +131,19 @@ def names_own_topic(question: str) -> bool:
     )
 
 
+# more work added to a description ("och om jag också hjälper dem att hitta nånstans att bo?", "and if I also help run
+# the residents' council?"): a description of its own, read without the goal areas of the work before it
+ADDED_WORK = re.compile(
+    r"^\W*(?:(?:och|men|and|but)\s+)?(?:om|tänk\s+om|if|what\s+if)\s+(?:jag|vi|i|we)\s+(?:\w+\s+)?"
+    r"(?:också|även|dessutom|also)\b",
+    re.IGNORECASE,
+)
+
+
+def adds_work(question: str) -> bool:
+    return bool(ADDED_WORK.match(question))
+
+
 def last_question(text: str) -> str:
     """The message's last question: its last sentence ending in "?", or that sentence's last clause when a comma
     joins it to what came before ("jag jobbar på ett bolag, gäller programmet oss också?"); a last clause that offers
@@ -170,6 +183,8 @@ def resolve_follow_up(
     word stems, to tell a previous question's topic from its form."""
     if not history or not (force or FOLLOW_UP_CUE.search(question)):
         return ResolvedQuestion(question, question)
+    if adds_work(question):
+        return ResolvedQuestion(question, question, [], True)
     if resolver is not None and resolver.by_name(question):
         if (force or _what_about(question)) and not OWN_QUESTION.match(question):
             # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead

@@ -33,3 +33,17 @@ def test_a_law_counts_as_asked_for_only_where_the_programme_is_not_the_source(qu
 )
 def test_last_years_outcome_and_money_are_cued_in_so_many_words(question, kind):
     assert cued_answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("okej och vad står det i årets handlingsplan om våld i nära relationer då?", "later_document"),
+        ("vilka aktiviteter står i handlingsplanen för 2024?", "later_document"),
+        ("what's in the latest action plan on housing?", "later_document"),
+        ("hur följs handlingsplanen upp?", None),  # the programme's own words about it answer this
+        ("vilka mål i Agenda 2030 följs upp?", None),  # 2030 is Agenda 2030's year, not a document's
+    ],
+)
+def test_a_dated_action_plan_or_follow_up_is_cued_as_a_later_document(question, kind):
+    assert cued_answer_type(question) == kind
