@@ -11,6 +11,7 @@ import numpy as np
 from assistant.attribution import citation_fields, programme_first, quoted_by_document
 from assistant.models import Citation, GoalAreaRef
 from assistant.retrieval.searcher import RetrievedChunk
+from assistant.understanding.conversation import last_question
 from core.citations import page_label
 from core.embedders import Embedder
 from core.models import Chunk, GoalAreaModel
@@ -226,7 +227,8 @@ NEGATIONS = frozenset("inte ej icke aldrig ingen inga inget ingenting not never 
 def direct_line(question: str, units: list[Unit], language: str) -> str | None:
     """For a yes-or-no question whose best quote says what it asks about, without a negation, one line that answers
     "yes" and points at that quote; otherwise None (the quotes speak for themselves)."""
-    if not units or not YES_NO.search(question) or ALTERNATIVES.search(question):
+    asked = last_question(question) or question  # "Har precis börjat här. Vad är syftet …?" asks no yes or no
+    if not units or not YES_NO.search(asked) or ALTERNATIVES.search(asked):
         return None
     best = max(range(len(units)), key=lambda i: units[i].score)
     q_tokens, u_words = set(tokenize(question)), set(units[best].text.casefold().split())

@@ -89,6 +89,10 @@ def test_a_yes_no_question_answered_by_its_best_quote_starts_with_yes(selector):
     assert direct_line(question, negated, "sv") is None  # a negated quote never gives "yes"
     either = "Följs handlingsplanen upp årligen eller vart femte år?"
     assert direct_line(either, units, "sv") is None  # "X eller Y?" is answered by the quotes, not by "Ja"
+    # a statement first ("Har precis börjat …", verb first as a yes-or-no question is) does not make "hur …?" one
+    context = "Har precis börjat här och läser in mig. Hur följs handlingsplanen upp, årligen?"
+    assert direct_line(context, units, "sv") is None
+    assert direct_line("Har precis börjat här. Följs handlingsplanen upp årligen?", units, "sv") == line
 
 
 class CountingBagOfWords(BagOfWordsEmbedder):
