@@ -131,6 +131,13 @@ class GoalAreaMapper:
         scored = [self._explain(e, description, vector, language, confident) for e in chosen]
         return MappingResult(goal_areas=scored, confident=confident)
 
+    def unrelated_probability(self, description: str) -> float | None:
+        """The work-area classifier's probability that the work is unrelated to every goal area (None without it)."""
+        if self.resolver is None or self.classifier is None:
+            return None
+        learned = self._learned(description, self.resolver.embedder.embed_queries_array([description])[0])
+        return learned.get("unrelated", 0.0) if learned is not None else None
+
     def _learned(self, description: str, vector: np.ndarray) -> dict[str, float] | None:
         """The work-area classifier's probabilities for the description without its trailing question."""
         if self.classifier is None or self.resolver is None:

@@ -214,10 +214,14 @@ class Settings(BaseSettings):
         description="A work description's quotes are chosen for the work without its trailing question, plus the "
         "goal-area words it names in the programme's form ('kultur' for 'kulturförvaltningen').",
     )
-    unsure_work_told: bool = Field(
-        True,
-        description="A message worded as a description of work ('vi skannar … på stadsarkivet, vilket målområde "
-        "tillhör det?') that the mapper cannot place is told so, not answered as a question on the nearest passage.",
+    unsure_work_min_unrelated_p: float = Field(
+        0.5,
+        ge=0,
+        le=1.01,
+        description="A message worded as a description of work that the mapper cannot place is told so, not "
+        "answered as a question on the nearest passage, when the work-area classifier reads it as unrelated from this "
+        "probability (more likely than not; 1.01: never). Dev: the five such messages read 0.32 (related work), "
+        "0.38, 0.67, 0.74, 0.75 (unrelated).",
     )
     work_min_p: float = Field(0.4, ge=0, le=1, description="Treat as a work description from this probability.")
     work_cue_max_question_p: float = Field(
