@@ -153,8 +153,9 @@ class GoalAreaMapper:
         """Words, meaning, passages and the classifier's probability for every goal area, best first."""
         assert self.resolver is not None
         unframed = FRAMING.sub(" ", description)
-        words = self.resolver.words_found(unframed)
-        stems = self.resolver.stems_found(unframed) if self.settings.relate_quote_area_words else {}
+        found = self.resolver.found(unframed)
+        words = {name: typed for name, (typed, _) in found.items()}
+        stems = {name: stemmed for name, (_, stemmed) in found.items()} if self.settings.relate_quote_area_words else {}
         named = {m.goal_area.name: m.score for m in self.resolver.by_name(unframed)}
         relative = (sims - sims.min()) / max(float(sims.max() - sims.min()), 1e-6)
         passages = np.zeros(len(model.goal_areas))

@@ -211,14 +211,12 @@ class GoalAreaResolver:
 
     def words_found(self, text: str) -> dict[str, list[str]]:
         """The text's own words that name each goal area (for explaining a match), misspelt ones too."""
-        return {name: typed for name, (typed, _) in self._found(text).items()}
+        return {name: typed for name, (typed, _) in self.found(text).items()}
 
-    def stems_found(self, text: str) -> dict[str, list[str]]:
-        """The goal-area words (stemmed, as in ``data/goal_area_words.toml``) the text names, per goal area: "kultur"
-        for "kulturförvaltningen", which a keyword search for the typed compound would miss."""
-        return {name: stems for name, (_, stems) in self._found(text).items()}
-
-    def _found(self, text: str) -> dict[str, tuple[list[str], list[str]]]:
+    def found(self, text: str) -> dict[str, tuple[list[str], list[str]]]:
+        """Per goal area the text names: its own words that name it, and the goal-area words they match (stemmed, as
+        in ``data/goal_area_words.toml``): "kultur" for "kulturförvaltningen", which a keyword search for the typed
+        compound would miss."""
         raw = self._content_words(text)
         plain = text == strip_diacritics(text)
         stem_of = dict(zip(raw, self._read_stems(raw, plain)))
