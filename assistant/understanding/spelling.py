@@ -9,6 +9,7 @@ spelling first ("uthallighet" -> "uthållighet")."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
@@ -41,10 +42,7 @@ class SpellingCorrector:
     @classmethod
     def from_texts(cls, documents: Iterable[str], examples: Iterable[str], min_ratio: float = 85.0):
         """The vocabulary: every word of the documents, and the examples' words a language list knows."""
-        vocabulary: dict[str, frozenset[str]] = {}
-        for text in examples:
-            for word in {w.casefold() for w in WORD.findall(text)}:
-                vocabulary[word] = frozenset(lang for lang in ("sv", "en") if _zipf(word, lang) >= EXAMPLE_WORD_MIN)
+        vocabulary = dict(_example_vocabulary(tuple(examples)))
         for text in documents:
             vocabulary |= {w.casefold(): BOTH for w in WORD.findall(text)}
         return cls(vocabulary, min_ratio)
@@ -69,6 +67,17 @@ class SpellingCorrector:
 
 
 BOTH = frozenset({"sv", "en"})
+
+
+@lru_cache(maxsize=4)
+def _example_vocabulary(examples: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The examples' words with the languages whose list knows them (the same files for every assistant a process
+    builds: looked up once)."""
+    vocabulary: dict[str, frozenset[str]] = {}
+    for text in examples:
+        for word in {w.casefold() for w in WORD.findall(text)}:
+            vocabulary[word] = frozenset(lang for lang in ("sv", "en") if _zipf(word, lang) >= EXAMPLE_WORD_MIN)
+    return tuple(vocabulary.items())
 
 
 def _zipf(word: str, language: str) -> float:
