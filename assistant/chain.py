@@ -593,17 +593,17 @@ class Assistant:
             # unrestored ("vald" for "våld") would be missed in a text that has some (dev relate 0.848 -> 0.852)
             typed = state.typed if state.typed and question == state.question else question
             mapping = self.mapper.map(typed, state.language)
-            if mapping.confident or (read_as and intent == "work") or self._surely_unrelated(typed):
+            if mapping.confident or (read_as and intent == "work") or self._surely_unrelated(mapping):
                 # work the classifier reads as unrelated is told so (the closest area shown as only that)
                 state.answer = self.relate_answer(question, state.language, mapping)
         if state.answer is not None:
             state.answer.question = state.question
         return state
 
-    def _surely_unrelated(self, work: str) -> bool:
+    def _surely_unrelated(self, mapping: MappingResult) -> bool:
         """Work worded as such ("vi skannar … på stadsarkivet, vilket målområde tillhör det?") that the work-area
         classifier reads as unrelated more likely than not: told so, not answered from the nearest passage."""
-        unrelated = self.mapper.unrelated_probability(work)
+        unrelated = mapping.unrelated_p
         return unrelated is not None and unrelated >= self.settings.unsure_work_min_unrelated_p
 
     def _asks_about_content(self, question: str) -> bool:

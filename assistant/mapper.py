@@ -72,6 +72,8 @@ class GoalAreaScore(BaseModel):
 class MappingResult(BaseModel):
     goal_areas: list[GoalAreaScore]
     confident: bool
+    # the work-area classifier's probability that the work is unrelated (None without it); not in the contract
+    unrelated_p: float | None = Field(default=None, exclude=True)
 
     def contract(self) -> dict:
         return self.model_dump(mode="json")
@@ -129,14 +131,8 @@ class GoalAreaMapper:
         if not confident:
             chosen = chosen[:1]
         scored = [self._explain(e, description, vector, language, confident) for e in chosen]
-        return MappingResult(goal_areas=scored, confident=confident)
-
-    def unrelated_probability(self, description: str) -> float | None:
-        """The work-area classifier's probability that the work is unrelated to every goal area (None without it)."""
-        if self.resolver is None or self.classifier is None:
-            return None
-        learned = self._learned(description, self.resolver.embedder.embed_queries_array([description])[0])
-        return learned.get("unrelated", 0.0) if learned is not None else None
+        unrelated = learned.get("unrelated", 0.0) if learned is not None else None
+        return MappingResult(goal_areas=scored, confident=confident, unrelated_p=unrelated)
 
     def _learned(self, description: str, vector: np.ndarray) -> dict[str, float] | None:
         """The work-area classifier's probabilities for the description without its trailing question."""

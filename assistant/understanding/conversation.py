@@ -151,10 +151,8 @@ def last_question(text: str) -> str:
     found = QUESTION_SENTENCE.findall(text)
     tail = found[-1].strip(" ,;:–-") if found else ""
     clauses = [c.strip() for c in tail.split(",")]
-    if len(clauses) > 2 and ALTERNATIVE.match(clauses[-1]):
+    if len(clauses) > 1 and ALTERNATIVE.match(clauses[-1]):
         clauses[-2:] = [", ".join(clauses[-2:])]
-    elif len(clauses) == 2 and ALTERNATIVE.match(clauses[-1]):
-        return tail
     return clauses[-1] if len(clauses) > 1 and len(clauses[-1].split()) >= 3 else tail
 
 
