@@ -380,8 +380,10 @@ class Assistant:
             asked = self._with_question_answered(state.history, last)
             return self.followups.quote(state.question, asked, language, shorter=operation == "shorter")
         if operation in ("english", "swedish"):
-            earlier = state.history[: state.history.index(last)]
-            again = self.run(last.question, earlier, state.filters, "en" if operation == "english" else "sv")
+            at = self._before_translations(state.history, state.history.index(last))
+            again = self.run(
+                state.history[at].question, state.history[:at], state.filters, "en" if operation == "english" else "sv"
+            )
             state.language = again.language
             return again.answer.model_copy(update={"question": state.question}) if again.answer else None
         if operation == "more":
@@ -407,11 +409,20 @@ class Assistant:
             i -= 1
         return last if i == at else last.model_copy(update={"question": history[i].question})
 
-    def _reads_as_operation(self, text: str) -> bool:
+    def _before_translations(self, history: list[Turn], at: int) -> int:
+        """The turn a translation works on: before "english pls" and "på svenska?" themselves (each would answer in
+        its own language when run again), so "ok, och på svenska?" after "in English" gives the first answer in
+        Swedish."""
+        while at > 0 and self._reads_as_operation(history[at].question, ("english", "swedish")):
+            at -= 1
+        return at
+
+    def _reads_as_operation(self, text: str, kinds: tuple[str, ...] = ()) -> bool:
         """An operation on the answer before it; not "och trygghet då?", which asks a question of its own."""
         vector = self.embedder.embed_queries_array([text])[0]
         intent, p = self.reader.classifiers["intent"].predict(text, vector)
-        return intent in OPERATIONS and intent != "what_about" and p >= self.settings.operation_min_p
+        wanted = intent in kinds if kinds else intent in OPERATIONS and intent != "what_about"
+        return wanted and p >= self.settings.operation_min_p
 
     def _score_quotes(self, question: str, quotes: list[str]) -> list[float | None]:
         """The selector's score of each quote as an answer to ``question`` (for the quote and shorter operations)."""

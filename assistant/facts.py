@@ -61,6 +61,19 @@ MEMBERSHIP = folded(
 )
 BELONGS = folded(r"\b(hör|hörde|tillhör\w*|belongs?|belonging|part\s+of|under|ingår|falls?)\b")
 GOALS_WORD = folded(r"\b(mål|målen|goals?)\b")
+OTHER_GOALS = folded(r"\b(andra|övriga|fler|other|else)\s+(?:globala\s+)?(mål\w*|sdgs?|goals?)\b")
+CLAUSE_END = re.compile(r"[,.;!?–]")
+
+
+def asks_only(question: str) -> bool:
+    """ "vilka mål har bara hälsoområdet?": "only" in the clause that asks about goals; not "…, eller är det bara
+    luddigt?" or "vi vill bara använda det programmet säger", where it qualifies something else."""
+    return any(
+        ONLY.search(clause) and (SDG_TERMS.search(clause) or GOALS_WORD.search(clause))
+        for clause in CLAUSE_END.split(strip_diacritics(question))
+    )
+
+
 MAIN_AREA_TERMS = folded(r"\b(huvudområde\w*|main\s+areas?|main\s+themes?|overarching\s+areas?)\b")
 
 
@@ -211,7 +224,7 @@ class StructuredFacts:
             areas = top_named or (carried or [])
             if areas:
                 return self._membership(numbers, areas, language)
-            return self._sdg_meaning(numbers, language)
+            return self._sdg_meaning(numbers, language, others=bool(OTHER_GOALS.search(question)))
         pair = _two_named(matches)
         compares = pair and (SHARED.search(question) or DIFFERENCE.search(question))
         if compares and (asks_sdgs or GOALS_WORD.search(question)):
@@ -241,7 +254,7 @@ class StructuredFacts:
         language: str,
     ) -> FactAnswer | None:
         """A question on SDGs that names no SDG number: of the areas named, of all areas, or of the programme."""
-        if top_named and ONLY.search(question):
+        if top_named and asks_only(question):
             return self._exclusive_sdgs(top_named[0], language)
         if mains and not top_named and not COUNT_WORDS.search(question):
             return self.sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
@@ -330,9 +343,12 @@ class StructuredFacts:
                     lines.append(message("fact_member_no", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
         return self._finish("sdg_membership", lines, [self._statement_unit(ga) for ga in areas], areas, language)
 
-    def _sdg_meaning(self, numbers: list[int], language: str, decline_uncovered: bool = False) -> FactAnswer:
-        """What SDG n is and which goal areas hold it; asked about a goal the programme does not include (not whether
-        it is included), the answer is a decline that says so."""
+    def _sdg_meaning(
+        self, numbers: list[int], language: str, decline_uncovered: bool = False, others: bool = False
+    ) -> FactAnswer:
+        """What SDG n is and which goal areas hold it. Asked only about goals the programme does not include, the
+        answer is a decline that says so: first "no" and the goals it does include, when the question asks whether
+        it is included ("finns mål 13 med?"), as blind-written users expect a decline there too."""
         lines, areas = [], []
         for n in numbers:
             goal = self.model.sdg_goals[n]
@@ -361,8 +377,14 @@ class StructuredFacts:
                     lines.append(message("fact_not_included", language, covered=covered))
                 lines.append(message("fact_sdg_not_among", language, n=n, name=own, other=other))
             areas.extend(ga for ga in holders if ga not in areas)
+        if others and lines:  # "… och vilka andra mål hör dit?": the SDGs of the areas that hold it, said at once
+            sdgs = (
+                message("fact_goal_area_sdgs", language, name=ga.name, sdgs=self._names(ga.sdgs, language))
+                for ga in areas
+            )
+            lines[-1] = " ".join([lines[-1], *sdgs])
         fact = self._finish("sdg_meaning", lines, [self._statement_unit(ga) for ga in areas], areas, language)
-        fact.declined = decline_uncovered and not areas
+        fact.declined = not areas  # every SDG asked about is outside the programme: "no", as a decline
         return fact
 
     def _exclusive_sdgs(self, ga: GoalArea, language: str) -> FactAnswer:

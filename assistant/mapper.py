@@ -98,7 +98,7 @@ class GoalAreaMapper:
         chunks: dict[str, Chunk],
         settings: Settings,
         max_areas: int = 3,
-        keep_ratio: float = 0.5,
+        keep_ratio: float | None = None,
         classifier: ExampleClassifier | None = None,
     ):
         self.resolver = resolver
@@ -120,7 +120,8 @@ class GoalAreaMapper:
         learned = self._learned(description, vector)
         evidence = self._evidence(model, description, sims, retrieval.hits, learned)
         best = evidence[0].score
-        chosen = [e for e in evidence if e.score >= self.keep_ratio * best][: self.max_areas]
+        keep_ratio = self.keep_ratio if self.keep_ratio is not None else self.settings.relate_keep_ratio
+        chosen = [e for e in evidence if e.score >= keep_ratio * best][: self.max_areas]
         s = self.settings
         if learned is not None:
             confident = learned.get("unrelated", 0.0) < s.work_max_unrelated_p

@@ -214,6 +214,13 @@ class Settings(BaseSettings):
         description="A work description's quotes are chosen for the work without its trailing question, plus the "
         "goal-area words it names in the programme's form ('kultur' for 'kulturförvaltningen').",
     )
+    relate_keep_ratio: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A work description is related to every goal area (at most three) whose score is at least this "
+        "share of the best one's.",
+    )
     unsure_work_min_unrelated_p: float = Field(
         0.5,
         ge=0,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant.models import Turn
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import GoalArea
+from core.strings import message
 from core.text import tokenize
 
 FOLLOW_UP_CUE = re.compile(
@@ -91,6 +92,13 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
         return question
     item = items[place - 1 if place > 0 else -1]
     return question[: match.start()] + item + question[match.end() :]
+
+
+def form_of(turn: Turn) -> str:
+    """The question whose form "och X då?" takes: of "Jag är rektor … Vad säger programmet om utbildning?", its last
+    question; a work description answered as one ("relate") whole, since "och skolan då?" asks about that work."""
+    related = any(turn.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+    return turn.question if related else last_question(turn.question) or turn.question
 
 
 def asked_the_same_way(question: str, previous: str, resolver: GoalAreaResolver) -> str:
@@ -186,7 +194,7 @@ def resolve_follow_up(
     if resolver is not None and resolver.by_name(question):
         if (force or _what_about(question)) and not OWN_QUESTION.match(question):
             # "och bostäder?" after "sdg för hälsoområdet?": the previous question, about this area instead
-            again = asked_the_same_way(question, question_asked(history, resolver).question, resolver)
+            again = asked_the_same_way(question, form_of(question_asked(history, resolver)), resolver)
             return ResolvedQuestion(again, again, [], True)
         return ResolvedQuestion(question, question)  # it names its own goal area
     if names_own_topic(question):

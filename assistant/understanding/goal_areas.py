@@ -38,6 +38,10 @@ FRAMING = re.compile(
     re.IGNORECASE,
 )
 
+# "våldsförebyggande arbete", "uppsökande arbete": work as an activity, named by what it does (a present participle
+# before it), not employment; the participle stays ("våld…" still names the health area)
+ACTIVITY_WORK = re.compile(r"\b(\w+(?:ande|ende))\s+(?:arbete|arbetet|jobb|jobbet)\b", re.IGNORECASE)
+
 
 @dataclass
 class GoalAreaMatch:
@@ -152,7 +156,8 @@ class GoalAreaResolver:
         """The text's content-word stems, typos corrected; folded when the text has no diacritics at all
         ("halsoomradet" is matched without them; otherwise letters count)."""
         plain = text == strip_diacritics(text)
-        return self._read_stems(self._content_words(FRAMING.sub(" ", text)), plain), plain
+        text = ACTIVITY_WORK.sub(r"\1", FRAMING.sub(" ", text))
+        return self._read_stems(self._content_words(text), plain), plain
 
     def _read_stems(self, words: list[str], plain: bool) -> list[str]:
         """Each word's stem, folded when the text has no diacritics, a typo corrected to the goal-area word it

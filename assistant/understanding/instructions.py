@@ -25,9 +25,18 @@ INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 NEGATED = re.compile(r"\b(?:utan\s+att|inte|aldrig|without|don'?t|do\s+not|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# "vad vi ska hitta på" (what we will do): the activity, not making something up
+ACTIVITY = re.compile(r"\bvad\b[^.?!,;]{0,40}$", re.IGNORECASE)
 
 
 def gives_instruction(text: str) -> bool:
     """Whether the text tells the assistant to leave its documents, make things up or play a part."""
     plain = strip_diacritics(text)
-    return any(not NEGATED.search(plain[max(0, m.start() - 24) : m.start()]) for m in INSTRUCTION.finditer(plain))
+    return any(_instructs(plain, m) for m in INSTRUCTION.finditer(plain))
+
+
+def _instructs(plain: str, found: re.Match) -> bool:
+    before = plain[max(0, found.start() - 40) : found.start()]
+    if NEGATED.search(before[-24:]):
+        return False
+    return not (found.group(0).casefold().startswith("hitta") and ACTIVITY.search(before))

@@ -1,6 +1,6 @@
 """Swedish or English, per question: a character n-gram language identifier (py3langid, its model ships in the
-package) restricted to the two; when it is unsure (very short or mixed text), function words and letters decide,
-and Swedish wins a tie."""
+package) restricted to the two; when it is unsure (very short or mixed text), function words, letters and the words'
+frequencies in each language decide, and Swedish wins a tie."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Literal
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from wordfreq import zipf_frequency
 
 Language = Literal["sv", "en"]
 
@@ -24,7 +25,7 @@ ENGLISH_MARKERS = frozenset(
     """
     the and of to is are what which how why when where does do did who whom whose this that these those
     i a an we you my our your their it its in on for with about from can should would will programme program
-    goal goals area areas city say says mean means work working please tell me hello hi thanks thank pls plz thx
+    goal goals area areas city say says mean means work working please tell me hello hi thanks thank
     """.split()
 )
 
@@ -73,10 +74,24 @@ def follow_up_language(text: str, conversation: Language) -> Language:
     return _by_markers(text, tie=conversation)
 
 
+LEAN = 1.5  # zipf (log10 per billion words) by which a word must be commoner in one language to count for it
+
+
+@lru_cache(maxsize=4096)
+def _word_language(word: str) -> Language | None:
+    """The language a word other than the function words belongs to, by ``wordfreq``'s Swedish and English lists
+    ("citat" Swedish, "shorter" English); None for one both use alike ("pls", "ok")."""
+    if word in SWEDISH_MARKERS or re.search(r"[åäö]", word):
+        return "sv"
+    if word in ENGLISH_MARKERS:
+        return "en"
+    lean = zipf_frequency(word, "sv") - zipf_frequency(word, "en")
+    return "sv" if lean >= LEAN else "en" if lean <= -LEAN else None
+
+
 def _by_markers(text: str, tie: Language = "sv") -> Language:
-    words = re.findall(r"[a-zåäöéü]+", text.casefold())
-    sv = sum(w in SWEDISH_MARKERS or bool(re.search(r"[åäö]", w)) for w in words)
-    en = sum(w in ENGLISH_MARKERS for w in words)
+    votes = [_word_language(w) for w in re.findall(r"[a-zåäöéü]+", text.casefold())]
+    sv, en = votes.count("sv"), votes.count("en")
     if en != sv:
         return "en" if en > sv else "sv"
     return tie

@@ -1,0 +1,47 @@
+"""Session 14's conversation and reading fixes on the real index, each shown to make the difference."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chain import Assistant
+from assistant.models import Turn
+
+pytestmark = pytest.mark.integration  # the real embedder and index
+
+
+def converse(assistant: Assistant, questions: list[str]):
+    turns: list[Turn] = []
+    for question in questions[:-1]:
+        answer = assistant.ask(question, history=turns)
+        turns.append(Turn(question=question, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas]))
+    return assistant.ask(questions[-1], history=turns)
+
+
+def test_back_to_swedish_after_a_translation_gives_the_first_answer_in_swedish(corpus_assistant, monkeypatch):
+    """ "ok, och på svenska?" after "english pls": the first answer again, in Swedish, not the English one re-run
+    (which would translate itself to English again)."""
+    questions = [
+        "jobbar med stöd till kvinnor som utsatts för våld i nära relationer, var passar vi in i programmet?",
+        "english pls, my manager doesnt read swedish",
+        "ok, och på svenska?",
+    ]
+    answer = converse(corpus_assistant, questions)
+    assert answer.language == "sv" and answer.answer.startswith("Ditt arbete")
+    monkeypatch.setattr(Assistant, "_before_translations", lambda self, history, at: at)
+    assert converse(corpus_assistant, questions).language == "en"
+
+
+def test_a_clause_on_clients_hardship_is_no_instruction(corpus_assistant):
+    """An English work description whose middle sentence tells of the clients' hardship is related, not declined."""
+    work = (
+        "I work at the municipal housing company with lettings. Many of the people who apply have low incomes and no "
+        "references, and they really struggle to get a lease. How does my work relate to the programme?"
+    )
+    answer = corpus_assistant.ask(work)
+    assert not answer.refused and answer.goal_areas
+
+
+def test_an_sdg_outside_the_programme_asked_about_as_yes_or_no_is_declined_with_the_no(corpus_assistant):
+    answer = corpus_assistant.ask("finns klimatmålet, mål 13, med i programmet nånstans?")
+    assert answer.refused and answer.answer.startswith("Nej.") and answer.citations
