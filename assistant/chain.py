@@ -182,9 +182,8 @@ class Assistant:
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array, settings.typed_by_clause)
         self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
         self.speller = _speller(settings, index)
-        self.followups = FollowUpOperations(
-            index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes, settings.aim_only_whole_area
-        )
+        ops = (index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes)
+        self.followups = FollowUpOperations(*ops, settings.aim_only_whole_area, settings.quote_choices)
         self.chain = self._build_chain()
 
     def _build_chain(self):

@@ -53,6 +53,7 @@ ABOUT_THE_PROGRAMME = re.compile(
     r"(?:programmet|program(?:me)?\s+för\s+social\s+hållbarhet|(?:social\s+sustainability\s+)?program(?:me)?)\b",
     re.IGNORECASE,
 )
+PURPOSE = re.compile(r"syftet\s+med\s+(?:programmet|detta\s+program)\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
 TOPIC = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(.{4,})$", re.IGNORECASE | re.DOTALL)
 
@@ -152,15 +153,15 @@ class DraftWriter:
         areas = [] if self._about_the_programme(request.topic) else self._mapped_areas(request)
         citations = _Citations()
         quotes = self._quotes(request, areas, citations)
-        vision = self._vision(citations)
+        framing = self._framing(citations)
         if self.backend is not None:
-            generated = self._generate(request, areas, quotes, vision)
+            generated = self._generate(request, areas, quotes, framing)
             if generated is not None:
                 text, corrections = generated
                 return DraftResult(
                     markdown=text, generated=True, goal_areas=areas, citations=citations.items, corrections=corrections
                 )
-        sheet = self._fact_sheet(request, areas, quotes, vision)
+        sheet = self._fact_sheet(request, areas, quotes, framing)
         return DraftResult(markdown=sheet, generated=False, goal_areas=areas, citations=citations.items)
 
     # -- pieces -----------------------------------------------------------------------------------
@@ -193,6 +194,21 @@ class DraftWriter:
             chosen += [(u.chunk, u.text) for u in fresh[:2]]
         return [citations.cite(chunk, text) for chunk, text in chosen]
 
+    def _framing(self, citations: _Citations) -> list[tuple[str, Citation]]:
+        """What frames any text on the programme: its purpose and its målbild, each with its label."""
+        found = [("draft_purpose", self._purpose(citations)), ("draft_vision", self._vision(citations))]
+        return [(label, c) for label, c in found if c is not None]
+
+    def _purpose(self, citations: _Citations) -> Citation | None:
+        """The programme's purpose: its sentence that begins "Syftet med programmet …"."""
+        for chunk in self.index.chunks.values():
+            if chunk.kind != DocumentKind.programme:
+                continue
+            for sentence in split_sentences(chunk.text):
+                if PURPOSE.match(sentence.strip()):
+                    return citations.cite(chunk, sentence.strip())
+        return None
+
     def _vision(self, citations: _Citations) -> Citation | None:
         """The programme's målbild: the first sentence of the section whose heading names it."""
         for chunk in self.index.chunks.values():
@@ -206,13 +222,13 @@ class DraftWriter:
         return None
 
     def _fact_sheet(
-        self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], vision: Citation | None
+        self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], framing: list
     ) -> str:
         language = request.language
         doc = self.index.programme_document()
         title = doc.title if doc else "Program för social hållbarhet"
         adopted = message("draft_adopted", language, year=doc.year) if doc and doc.year else ""
-        note = verbatim_note([*quotes, vision], title, adopted, language)
+        note = verbatim_note([*quotes, *(c for _, c in framing)], title, adopted, language)
         lines = [f"## {message('draft_title', language)}: {request.topic}", "", _sheet_note(request, note)]
         lines += ["", f"### {message('draft_goal_areas', language)}", ""]
         lines += _goal_area_lines(self.index.goal_model, areas, language)
@@ -223,8 +239,7 @@ class DraftWriter:
             lines += ["\n".join(f"> {line}" for line in quoted.split("\n")), ""]  # a list quoted line by line
         lines += [f"### {message('draft_name_vision', language)}", ""]
         lines.append(f"- {message('draft_name', language)}: *{title}* (Västerås stad{adopted})")
-        if vision:
-            lines.append(f"- {message('draft_vision', language)}: ”{vision.quote}” [{vision.n}]")
+        lines += [f"- {message(label, language)}: ”{c.quote}” [{c.n}]" for label, c in framing]
         lines += ["", f"### {message('draft_phrasings', language)}", ""]
         if areas and self.index.goal_model:
             ga = areas[0]
@@ -239,12 +254,10 @@ class DraftWriter:
             lines.append(f"- {message('draft_states', language)} ”{c.quote}” [{c.n}]")
         return "\n".join(lines).strip() + "\n"
 
-    def _generate(
-        self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], vision: Citation | None
-    ):
+    def _generate(self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], framing: list):
         sv = request.language == "sv"
         facts = "\n".join(f"- {ga.name}: Agenda 2030-mål {', '.join(map(str, ga.sdgs))}" for ga in areas)
-        sources = quotes + ([vision] if vision else [])
+        sources = quotes + [c for _, c in framing]
         passages = "\n".join(f"[{c.n}] {c.quote}" for c in sources)
         words = request.words or 120
         system = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.compose import SentenceEmbeddings, lead_and_quote
+from assistant.compose import SentenceEmbeddings, citation_for, quote_block
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.mapper import aim_paragraph, statement_chunk
 from assistant.models import Answer, GoalAreaRef, Turn
@@ -91,6 +91,7 @@ class FollowUpOperations:
         embeddings: SentenceEmbeddings | None = None,
         ranker: Callable[[str, list[str]], list[float | None]] | None = None,
         aim_only_whole_area: bool = True,
+        quotes: int = 1,
     ):
         """``ranker``: the sentence selector's score of each quote as an answer to a question (None for a text
         it does not hold); without it, quotes are ranked by closeness in meaning to the previous question."""
@@ -100,6 +101,7 @@ class FollowUpOperations:
         self.embeddings = embeddings
         self.ranker = ranker
         self.aim_only_whole_area = aim_only_whole_area
+        self.quotes = quotes  # how many quotes "ge ett citat" gives: the best, and runners-up to choose from
         self.statements = {ga.sdg_statement for ga in resolver.model.goal_areas} if resolver else set()
         self.aims = self._aims()
 
@@ -164,22 +166,27 @@ class FollowUpOperations:
         return next((c for c in self.chunks.values() if quote in c.text), None)
 
     def quote(self, question: str, last: Turn, language: str, shorter: bool = False) -> Answer | None:
-        """The previous answer's first verifiable quote, from its goal area when it has one (with ``shorter``: the
-        quote's first sentence)."""
+        """The previous answer's first verifiable quote, from its goal area when it has one, and the runner-up to
+        choose from (``quotes``); with ``shorter``: the first quote's first sentence alone."""
+        found: list[tuple[Chunk, str]] = []
         for quote in self.best_first(previous_quotes(last.answer), last):
             if shorter:  # the first sentence (a lead-in ending in ":" keeps its list: one sentence)
                 quote = next(iter(split_sentences(quote)), quote).strip()
             chunk = self._chunk_holding(quote)
-            if chunk is None:
-                continue
-            intro = message("op_shorter_intro" if shorter else "op_quote_intro", language)
-            kept = supported_lead(last.answer, quote) if shorter else None  # "kortare" keeps the direct answer
-            text, citation = lead_and_quote(kept or intro, chunk, quote)
-            areas = self.areas_of(last)  # the quote still concerns the goal areas of the answer it came from
-            return Answer(
-                question=question, answer=text, refused=False, language=language, citations=[citation], goal_areas=areas
-            )
-        return None
+            if chunk is not None and (not found or quote not in self.statements):
+                found.append((chunk, quote))
+            if len(found) >= (1 if shorter else self.quotes):
+                break
+        if not found:
+            return None
+        kept = supported_lead(last.answer, found[0][1]) if shorter else None  # "kortare" keeps the direct answer
+        intro = "op_shorter_intro" if shorter else "op_quote_intro" if len(found) == 1 else "op_quotes_intro"
+        citations = [citation_for(n, chunk, quote) for n, (chunk, quote) in enumerate(found, 1)]
+        text = "\n\n".join([kept or message(intro, language), *(quote_block(c.quote, c.n) for c in citations)])
+        areas = self.areas_of(last)  # the quote still concerns the goal areas of the answer it came from
+        return Answer(
+            question=question, answer=text, refused=False, language=language, citations=citations, goal_areas=areas
+        )
 
     def areas_of(self, last: Turn) -> list[GoalAreaRef]:
         """The goal areas the previous answer concerned, as the client sent them back."""

@@ -73,6 +73,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "answer_type_other_law": {"sv": "vad andra lagar eller dokument säger", "en": "what other laws or documents say"},
     "op_quote_intro": {"sv": "Citatet, ordagrant:", "en": "The quote, verbatim (in Swedish):"},
+    "op_quotes_intro": {
+        "sv": "Citaten, ordagrant (det första svarar bäst):",
+        "en": "The quotes, verbatim (in Swedish; the first answers best):",
+    },
     "op_shorter_intro": {
         "sv": "Kort sagt, med programmets ord:",
         "en": "In short, in the programme's words (Swedish):",
@@ -217,9 +221,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The topic belongs to no goal area clearly.",
     },
     "draft_quotes": {"sv": "Citat att använda", "en": "Quotes to use"},
-    "draft_name_vision": {"sv": "Programmets namn och målbild", "en": "The programme’s name and vision"},
+    "draft_name_vision": {
+        "sv": "Programmets namn, syfte och målbild",
+        "en": "The programme’s name, purpose and vision",
+    },
     "draft_name": {"sv": "Namn", "en": "Name"},
     "draft_vision": {"sv": "Målbild", "en": "Vision"},
+    "draft_purpose": {"sv": "Syfte", "en": "Purpose"},
     "draft_phrasings": {
         "sv": "Förslag på formuleringar (citat markerade med citattecken)",
         "en": "Suggested phrasings (quotes marked)",

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.chain import Assistant
 from assistant.models import Turn
+from tests.assistant.test_understanding import with_settings
 
 pytestmark = pytest.mark.integration  # the real embedder and index
 
@@ -45,3 +46,23 @@ def test_a_clause_on_clients_hardship_is_no_instruction(corpus_assistant):
 def test_an_sdg_outside_the_programme_asked_about_as_yes_or_no_is_declined_with_the_no(corpus_assistant):
     answer = corpus_assistant.ask("finns klimatmålet, mål 13, med i programmet nånstans?")
     assert answer.refused and answer.answer.startswith("Nej.") and answer.citations
+
+
+def test_a_quote_request_gives_the_best_quote_and_a_runner_up(corpus_assistant):
+    """ "kan du ge ett citat om det?": the quote that answers best, then the next to choose from; one with
+    ``quote_choices=1``. Both are verbatim and cited."""
+    questions = ["vad säger programmet om bostäder?", "kan du ge ett citat om det?"]
+    answer = converse(corpus_assistant, questions)
+    assert [c.n for c in answer.citations] == [1, 2] and answer.answer.startswith("Citaten")
+    assert all(c.quote in corpus_assistant.index.chunks[c.chunk_id].text for c in answer.citations)
+    assert len(converse(with_settings(corpus_assistant, quote_choices=1), questions).citations) == 1
+    shorter = converse(corpus_assistant, [questions[0], "kortare"])
+    assert len(shorter.citations) == 1  # "kortare" stays one sentence
+
+
+def test_a_text_presenting_the_programme_carries_its_purpose(corpus_assistant, monkeypatch):
+    request = "Skriv en kort notis till intranätet som presenterar programmet för social hållbarhet för nyanställda."
+    purpose = "Syftet med programmet är att skapa förutsättningar för alla invånare i Västerås"
+    assert purpose in corpus_assistant.ask(request).answer
+    monkeypatch.setattr("assistant.draft.DraftWriter._purpose", lambda self, citations: None)
+    assert purpose not in corpus_assistant.ask(request).answer

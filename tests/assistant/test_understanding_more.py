@@ -191,7 +191,7 @@ def test_a_quote_request_gives_the_quote_that_answered_the_previous_question(cor
     best = max(zip(quotes, scores), key=lambda pair: pair[1] if pair[1] is not None else float("-inf"))[0]
     history = [Turn(question=first, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas])]
     quoted = corpus_assistant.ask("kan jag få citatet?", history=history)
-    assert len(quoted.citations) == 1 and quoted.citations[0].quote == best
+    assert quoted.citations[0].quote == best  # first; a runner-up may follow (``quote_choices``)
     ranker, corpus_assistant.followups.ranker = corpus_assistant.followups.ranker, None
     try:
         assert corpus_assistant.ask("kan jag få citatet?", history=history).citations[0].quote != best
