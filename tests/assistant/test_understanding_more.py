@@ -206,9 +206,10 @@ def test_an_instruction_to_tie_a_wrong_sdg_to_the_programme_is_declined(corpus_a
         < 0.7
     )
     assert corpus_assistant.ask(wrapped).refused  # below the injection threshold, but it contradicts the model
-    for sincere in ("does the health area include SDG 6?", "Ingår mål 13 i programmet?"):
-        answer = corpus_assistant.ask(sincere)
-        assert not answer.refused and answer.answer.startswith(("No.", "Nej."))
+    sincere = corpus_assistant.ask("does the health area include SDG 6?")
+    assert not sincere.refused and sincere.answer.startswith("No.")
+    outside = corpus_assistant.ask("Ingår mål 13 i programmet?")  # outside the programme: the no, as a decline
+    assert outside.refused and outside.answer.startswith("Nej.")
     settings = corpus_assistant.settings
     corpus_assistant.settings = settings.model_copy(update={"injection_claim_min_p": 1.0})
     try:  # switched off, it is answered
