@@ -25,8 +25,11 @@ def test_a_misspelt_language_name_still_asks_for_the_previous_answer_in_that_lan
     spelt = corpus_assistant.ask("kan du ge mig det på svenska?", history=history)
     answer = corpus_assistant.ask("kan du ge mig det på sevnska?", history=history)
     assert not answer.refused and answer.language == "sv" and answer.answer == spelt.answer
-    unread = with_settings(corpus_assistant, correct_spelling=False).ask("kan du ge mig det på sevnska?", history)
-    assert unread.answer != spelt.answer
+    # unread, the message is no operation on the previous answer (its answer may still land on the same passage)
+    bar = corpus_assistant.settings.operation_min_p
+    assert corpus_assistant.run("kan du ge mig det på sevnska?", history).reading.intent_p >= bar
+    unread = with_settings(corpus_assistant, correct_spelling=False).run("kan du ge mig det på sevnska?", history)
+    assert unread.reading.intent_p < bar
 
 
 def test_a_promise_the_documents_do_not_hold_is_declined_in_a_conversation(corpus_assistant):
