@@ -222,7 +222,11 @@ class DraftWriter:
         return None
 
     def _fact_sheet(
-        self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], framing: list
+        self,
+        request: DraftRequest,
+        areas: list[GoalAreaScore],
+        quotes: list[Citation],
+        framing: list[tuple[str, Citation]],
     ) -> str:
         language = request.language
         doc = self.index.programme_document()
@@ -254,7 +258,13 @@ class DraftWriter:
             lines.append(f"- {message('draft_states', language)} ”{c.quote}” [{c.n}]")
         return "\n".join(lines).strip() + "\n"
 
-    def _generate(self, request: DraftRequest, areas: list[GoalAreaScore], quotes: list[Citation], framing: list):
+    def _generate(
+        self,
+        request: DraftRequest,
+        areas: list[GoalAreaScore],
+        quotes: list[Citation],
+        framing: list[tuple[str, Citation]],
+    ):
         sv = request.language == "sv"
         facts = "\n".join(f"- {ga.name}: Agenda 2030-mål {', '.join(map(str, ga.sdgs))}" for ga in areas)
         sources = quotes + [c for _, c in framing]

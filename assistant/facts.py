@@ -61,7 +61,7 @@ MEMBERSHIP = folded(
 )
 BELONGS = folded(r"\b(hör|hörde|tillhör\w*|belongs?|belonging|part\s+of|under|ingår|falls?)\b")
 GOALS_WORD = folded(r"\b(mål|målen|goals?)\b")
-OTHER_GOALS = folded(r"\b(andra|övriga|fler|other|else)\s+(?:globala\s+)?(mål\w*|sdgs?|goals?)\b")
+OTHER_GOALS = folded(r"\b(andra|övriga|fler|other)\s+(?:globala\s+)?(mål\w*|sdgs?|goals?)\b")
 CLAUSE_END = re.compile(r"[,.;!?–]")
 
 
