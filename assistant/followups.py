@@ -14,6 +14,7 @@ from assistant.compose import SentenceEmbeddings, citation_for, quote_block
 from assistant.facts import FactAnswer, StructuredFacts
 from assistant.mapper import aim_paragraph, statement_chunk
 from assistant.models import Answer, GoalAreaRef, Turn
+from assistant.understanding.conversation import is_relate_answer
 from assistant.understanding.goal_areas import GoalAreaResolver
 from core.models import Chunk
 from core.strings import message
@@ -127,7 +128,7 @@ class FollowUpOperations:
         scores = dict(zip(quotes, self.ranker(last.question, quotes) if self.ranker else [None] * len(quotes)))
 
         # a relate answer ranks its goal areas: a quote on its first area is the one meant
-        ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+        ranked = is_relate_answer(last.answer)
         first = last.goal_areas[0] if ranked and last.goal_areas else None
 
         # after an answer about goals ("Målområdet X omfattar Agenda 2030-målen 5, …"), the line that names them is
@@ -149,7 +150,7 @@ class FollowUpOperations:
     def aim_of(self, last: Turn) -> str | None:
         """The aim of the goal area an answer was on: a relate answer's first, or the one area its question took as a
         whole for its topic ("om hälsa", not "om kultur": a quote on culture is a sentence on culture)."""
-        ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+        ranked = is_relate_answer(last.answer)
         area = last.goal_areas[0] if last.goal_areas and (ranked or len(last.goal_areas) == 1) else None
         if area and not ranked and self.resolver is not None and self.aim_only_whole_area:
             whole = self.resolver.names_whole_area(quote_topic(last.question) or last.question)
@@ -211,5 +212,5 @@ class FollowUpOperations:
             return self.facts.sdgs_of(list(model.goal_areas), language, together=True)
         # several areas: the goals they cover together first, unless the areas were ranked (a relate answer: its
         # first area is the one meant)
-        ranked = any(last.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+        ranked = is_relate_answer(last.answer)
         return self.facts.sdgs_of(areas, language, together=not ranked) if areas else None

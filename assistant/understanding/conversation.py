@@ -94,11 +94,15 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
     return question[: match.start()] + item + question[match.end() :]
 
 
+def is_relate_answer(answer: str) -> bool:
+    """Whether an answer relates a work description to the goal areas (it opens with the relate answer's intro)."""
+    return any(answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+
+
 def form_of(turn: Turn) -> str:
     """The question whose form "och X då?" takes: of "Jag är rektor … Vad säger programmet om utbildning?", its last
     question; a work description answered as one ("relate") whole, since "och skolan då?" asks about that work."""
-    related = any(turn.answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
-    return turn.question if related else last_question(turn.question) or turn.question
+    return turn.question if is_relate_answer(turn.answer) else last_question(turn.question) or turn.question
 
 
 def asked_the_same_way(question: str, previous: str, resolver: GoalAreaResolver) -> str:
