@@ -27,7 +27,7 @@ from assistant.compose import (
     select_units,
 )
 from assistant.draft import TOPIC, DraftRequest, DraftWriter, about_instead, is_draft_request
-from assistant.facts import FactAnswer, StructuredFacts, sdg_numbers
+from assistant.facts import SDG_TERMS, FactAnswer, StructuredFacts, sdg_numbers
 from assistant.followups import FollowUpOperations, previous_quotes, quote_topic, words_held
 from assistant.generate import GenerativeAnswerer, OpenAICompatibleBackend, render_generated
 from assistant.known_answers import KnownAnswers
@@ -64,9 +64,11 @@ from assistant.understanding.language import Language, detect_language, follow_u
 from assistant.understanding.spelling import SpellingCorrector
 from assistant.verify import Verification
 from core.embedders import Embedder, build_embedder
+from core.models import DocumentKind
 from core.settings import Settings
 from core.strings import message
-from core.text import fold, tokenize
+from core.text import fold, strip_diacritics, tokenize
+from core.text import words as words_of
 from store.index_store import IndexStore
 from store.loaded_index import LoadedIndex
 
@@ -127,6 +129,15 @@ def _speller(settings: Settings, index: LoadedIndex) -> SpellingCorrector | None
     return SpellingCorrector.from_texts((c.text for c in index.chunks.values()), examples)
 
 
+def _restorer(settings: Settings, index: LoadedIndex) -> DiacriticRestorer | None:
+    """Diacritics put back, in the policy documents' own spelling first (not that of unrelated documents)."""
+    if not settings.restore_diacritics:
+        return None
+    policy = (c.text for c in index.chunks.values() if c.kind != DocumentKind.other)
+    words = (w for text in policy for w in words_of(text)) if settings.restore_in_documents_spelling else ()
+    return DiacriticRestorer(settings.diacritics_margin, documents_words=words)
+
+
 class Assistant:
     def __init__(
         self,
@@ -180,7 +191,7 @@ class Assistant:
         )
         self.drafts = DraftWriter(self.mapper, self.retriever, self.selector, index, self.resolver, backend)
         self.reader = QuestionReader(classifiers, embedder.embed_queries_array, settings.typed_by_clause)
-        self.restorer = DiacriticRestorer(settings.diacritics_margin) if settings.restore_diacritics else None
+        self.restorer = _restorer(settings, index)
         self.speller = _speller(settings, index)
         ops = (index.chunks, self.facts, self.resolver, self.sentences, self._score_quotes)
         self.followups = FollowUpOperations(*ops, settings.aim_only_whole_area, settings.quote_choices)
@@ -229,10 +240,22 @@ class Assistant:
 
     def relate_answer(self, question: str, language: str, mapping: MappingResult) -> Answer:
         text, citations = render_mapping(mapping, self.index.goal_model, language)
+        if lead := self._goals_lead(question, language, mapping):
+            text = f"{lead}\n\n{text}"
         refs = [GoalAreaRef.of(g) for g in mapping.goal_areas] if mapping.confident else []
         return Answer(
             question=question, answer=text, refused=False, language=language, citations=citations, goal_areas=refs
         )
+
+    def _goals_lead(self, question: str, language: str, mapping: MappingResult) -> str | None:
+        """A work description that asks for its global goals ("jobbar som socialsekreterare, vilka globala mål berör
+        mitt jobb?") is answered first with its first goal area's goals, then related to the areas as usual."""
+        if not self.settings.relate_goals_lead or self.facts is None or not mapping.confident or not mapping.goal_areas:
+            return None
+        if not SDG_TERMS.search(strip_diacritics(question)):
+            return None
+        area = self.index.goal_model.goal_area(mapping.goal_areas[0].name) if self.index.goal_model else None
+        return self.facts.goal_area_sdgs_line(area, language) if area is not None else None
 
     def draft_answer(self, question: str, language: str) -> Answer:
         drafted = self.drafts.draft(DraftRequest.parse(question, language))
@@ -600,9 +623,13 @@ class Assistant:
             and not self._asks_about_content(question)
         ):
             # the work as typed: the goal-area words match it folded when it has no diacritics at all, and a word left
-            # unrestored ("vald" for "våld") would be missed in a text that has some (dev relate 0.848 -> 0.852)
-            typed = state.typed if state.typed and question == state.question else question
-            mapping = self.mapper.map(typed, state.language)
+            # unrestored would be missed in a text that has some (dev relate 0.848 -> 0.852); the classifier and the
+            # passages read it restored
+            typed = state.typed if state.typed and question == state.question else None
+            if s.map_restored:
+                mapping = self.mapper.map(question, state.language, typed=typed)
+            else:
+                mapping = self.mapper.map(typed or question, state.language)
             if mapping.confident or (read_as and intent == "work") or self._surely_unrelated(mapping):
                 # work the classifier reads as unrelated is told so (the closest area shown as only that)
                 state.answer = self.relate_answer(question, state.language, mapping)

@@ -18,11 +18,12 @@ from core.text import fold
 ATTRIBUTED = re.compile(
     r"\b(?:skriv\w*|s[äa]g|p[åa]st[åa]|l[åa]tsas|l[åa]t\s+som|l[äa]gg\s+till|formulera|write|say|state|pretend|claim"
     r"|draft|add|make\s+it\s+sound)\b"
-    r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|d[äa]r\s+det\s+st[åa]r\s+att|as\s+if)\s+)?"
+    r"[^.?!]{0,60}?\b(?:(?:att|that|saying|stating|d[äa]r\s+det\s+st[åa]r\s+att|as\s+if|som\s+om)\s+)?"
     r"(?:programmet|the\s+programme|the\s+program|programme|(?:v[äa]ster[åa]s\s+)?stad(?:en)?|stan|the\s+city"
     r"|kommunen|the\s+municipality|(?:the\s+)?city\s+of\s+v[äa]ster[åa]s)\s+"
-    r"(?:(?P<promise>lovar|har\s+lovat|garanterar|ska\s+ge|promises|guarantees|will\s+give)|s[äa]ger\s+att|kr[äa]ver"
-    r"|says\s+that|says|requires)\s+"
+    r"(?:(?P<promise>lovar|lovade|har\s+lovat|garanterar|garanterade|ska\s+ge|skulle\s+ge|promises|promised"
+    r"|guarantees|guaranteed|will\s+give|would\s+give)|s[äa]ger\s+att|sa\s+att|kr[äa]ver|kr[äa]vde"
+    r"|says\s+that|said\s+that|says|said|requires|required)\s+"
     r"(?!(?:om|about|on|regarding|angående|kring)\b)(?P<claim>[^.?!]{8,})",  # "what it says about X" claims nothing
     re.IGNORECASE,
 )

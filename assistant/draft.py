@@ -27,10 +27,10 @@ from store.loaded_index import LoadedIndex
 DRAFT_INTENT = re.compile(  # the noun may end a compound: "intranätstext", "projektansökan"
     r"\b(skriva?|formulera|författa|ta fram|gör)\b[^?]{0,60}"
     r"(text|stycke|inlägg|pressmeddelande|utkast|ansökan|mejl|notis|"
-    r"affisch|sammanfattning|ingress|meningar)"
+    r"affisch|sammanfattning|ingress|meningar|annons)"
     r"|\b(write|draft|compose|prepare)\b[^?]{0,60}"
     r"(text|paragraph|post|press release|draft|application|e-?mail|summary|blurb|"
-    r"notice|poster|sentences|intro)",
+    r"notice|poster|sentences|intro|ad\b)",
     re.IGNORECASE,
 )
 WORDS = re.compile(r"(\d{2,4})\s*(ord|words)\b", re.IGNORECASE)
@@ -41,7 +41,19 @@ AUDIENCES = [
     (re.compile(r"rapport|report", re.I), ("en rapport", "a report")),
     (re.compile(r"nyanställd|new staff|new employees", re.I), ("nyanställda", "new staff")),
     (re.compile(r"affisch|poster", re.I), ("en affisch", "a poster")),
+    (
+        re.compile(r"(?:plats|jobb|rekryterings)annons\w*|job\s+(?:ad|advert\w*|posting)s?\b", re.I),
+        ("en platsannons", "a job ad"),
+    ),
 ]
+
+
+def without_genre(text: str) -> str:
+    """A writing request without its genre and audience words, so that they do not steer its goal area ("a job ad
+    for a housing strategist" is about housing, not employment)."""
+    for pattern, _ in AUDIENCES:
+        text = pattern.sub(" ", text)
+    return " ".join(text.split())
 
 
 # a text that presents the programme itself ("en intranätnotis som presenterar programmet för nyanställda", "a post
@@ -166,7 +178,7 @@ class DraftWriter:
 
     # -- pieces -----------------------------------------------------------------------------------
     def _mapped_areas(self, request: DraftRequest) -> list[GoalAreaScore]:
-        mapping = self.mapper.map(request.topic, request.language)
+        mapping = self.mapper.map(without_genre(request.topic), request.language)
         return mapping.goal_areas if mapping.confident else []
 
     def _about_the_programme(self, topic: str) -> bool:

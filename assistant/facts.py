@@ -34,9 +34,11 @@ DEFINES = folded(
     r"\b(vad\s+(?:är(?!\s+(?:de|dom)\b)|betyder|innebär|menas\s+med)|what\s+is|what's|what\s+does\s+\S+(?:\s+\S+)?\s+mean)\b"
 )
 NAMES_A_LIST = folded(r"\b(vilka|which|list\w*|nämn\w*|räkna\s+upp|name)\b")
-# what is counted: goals ("hur många globala mål", "how many of the SDGs"), not countries or people
+# what is counted: goals ("hur många globala mål", "how many of the SDGs"), not countries or people; a verb after
+# the count counts what was asked for ("vilka av de globala målen finns med, och hur många blir det?")
 COUNTS_OTHER = folded(
-    r"\b(?:hur\s+många|how\s+many|antal(?:et)?|number\s+of)\s+(?!(?:av|of|the|de|och|and|globala|global|agenda|fn|un|sdg|mål|goal)\w*)\w+"
+    r"\b(?:hur\s+många|how\s+many|antal(?:et)?|number\s+of)\s+"
+    r"(?!(?:av|of|the|de|och|and|globala|global|agenda|fn|un|sdg|mål|goal)\w*|(?:blir|finns|ingår|are|there)\b)\w+"
 )
 LIST_WORDS = folded(r"\b(vilka|which|what|vad|list\w*|nämn\w*|räkna\s+upp|name|hur\s+många|how\s+many)\b")
 GOAL_AREA_PLURAL = folded(r"\b(målområden\w*|målområdena|goal\s+areas|focus\s+areas|target\s+areas)\b")
@@ -302,6 +304,10 @@ class StructuredFacts:
         citations, blocks = self._cite(programme_first([u for u in units if u is not None], lambda u: u.chunk))
         text = "\n\n".join([*lines, *quoted_by_document(citations, blocks, language)] if blocks else lines)
         return FactAnswer(intent, text, citations, [GoalAreaRef.of(ga) for ga in areas])
+
+    def goal_area_sdgs_line(self, area: GoalArea, language: str) -> str:
+        """ "Målområdet *X* omfattar Agenda 2030-målen 5 (Jämställdhet), …" """
+        return message("fact_goal_area_sdgs", language, name=area.name, sdgs=self._names(area.sdgs, language))
 
     def sdgs_of(
         self, areas: list[GoalArea], language: str, mains: list[MainArea] | None = None, together: bool = False

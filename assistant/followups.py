@@ -93,6 +93,7 @@ class FollowUpOperations:
         ranker: Callable[[str, list[str]], list[float | None]] | None = None,
         aim_only_whole_area: bool = True,
         quotes: int = 1,
+        sentence_first: bool = True,
     ):
         """``ranker``: the sentence selector's score of each quote as an answer to a question (None for a text
         it does not hold); without it, quotes are ranked by closeness in meaning to the previous question."""
@@ -103,6 +104,7 @@ class FollowUpOperations:
         self.ranker = ranker
         self.aim_only_whole_area = aim_only_whole_area
         self.quotes = quotes  # how many quotes "ge ett citat" gives: the best, and runners-up to choose from
+        self.sentence_first = sentence_first
         self.statements = {ga.sdg_statement for ga in resolver.model.goal_areas} if resolver else set()
         self.aims = self._aims()
 
@@ -170,7 +172,10 @@ class FollowUpOperations:
         """The previous answer's first verifiable quote, from its goal area when it has one, and the runner-up to
         choose from (``quotes``); with ``shorter``: the first quote's first sentence alone."""
         found: list[tuple[Chunk, str]] = []
-        for quote in self.best_first(previous_quotes(last.answer), last):
+        quotes = previous_quotes(last.answer)
+        if shorter and self.sentence_first:  # the sentences of all quotes, the one that answers best first
+            quotes = list(dict.fromkeys(s.strip() for q in quotes for s in split_sentences(q) if s.strip()))
+        for quote in self.best_first(quotes, last):
             if shorter:  # the first sentence (a lead-in ending in ":" keeps its list: one sentence)
                 quote = next(iter(split_sentences(quote)), quote).strip()
             chunk = self._chunk_holding(quote)

@@ -74,6 +74,9 @@ class MappingResult(BaseModel):
     confident: bool
     # the work-area classifier's probability that the work is unrelated (None without it); not in the contract
     unrelated_p: float | None = Field(default=None, exclude=True)
+    also: Citation | None = Field(
+        default=None, description="The passage nearest the work in the whole programme, when no area above quotes it."
+    )
 
     def contract(self) -> dict:
         return self.model_dump(mode="json")
@@ -110,7 +113,9 @@ class GoalAreaMapper:
         self.keep_ratio = keep_ratio
         self.classifier = classifier  # the work_area task: a goal area's anchor word, or "unrelated"
 
-    def map(self, description: str, language: str) -> MappingResult:
+    def map(self, description: str, language: str, typed: str | None = None) -> MappingResult:
+        """``typed``: the description as typed, when diacritics were put back into it. The goal-area words are
+        matched in it (folded, as typed without any), the classifier and the passages read the restored text."""
         if self.resolver is None:
             return MappingResult(goal_areas=[], confident=False)
         model = self.resolver.model
@@ -118,7 +123,7 @@ class GoalAreaMapper:
         sims = self.resolver.similarities(vector)
         retrieval = self.retriever.results(description, language, k=8)
         learned = self._learned(description, vector)
-        evidence = self._evidence(model, description, sims, retrieval.hits, learned)
+        evidence = self._evidence(model, typed or description, sims, retrieval.hits, learned)
         best = evidence[0].score
         keep_ratio = self.keep_ratio if self.keep_ratio is not None else self.settings.relate_keep_ratio
         chosen = [e for e in evidence if e.score >= keep_ratio * best][: self.max_areas]
@@ -131,9 +136,24 @@ class GoalAreaMapper:
             confident = bool(chosen[0].words) or (similar and float(sims.max()) >= s.mapper_min_profile_similarity)
         if not confident:
             chosen = chosen[:1]
-        scored = [self._explain(e, description, vector, language, confident) for e in chosen]
+        scored = [self._explain(e, typed or description, vector, language, confident) for e in chosen]
         unrelated = learned.get("unrelated", 0.0) if learned is not None else None
-        return MappingResult(goal_areas=scored, confident=confident, unrelated_p=unrelated)
+        also = self._also(description, vector, retrieval.hits, scored) if confident and s.relate_also else None
+        return MappingResult(goal_areas=scored, confident=confident, unrelated_p=unrelated, also=also)
+
+    def _also(self, description: str, vector: np.ndarray, hits, scored: list[GoalAreaScore]) -> Citation | None:
+        """The sentence nearest the work in all the policy documents, when the areas' quotes do not hold it: the
+        youth centre's "Förståelse för varandra uppstår i mötet mellan människor" beside the area on safety, or the
+        programme's words on children's rights for a preschool."""
+        assert self.resolver is not None
+        quoted = [c.quote for ga in scored for c in ga.citations]
+        statements = {ga.sdg_statement for ga in self.resolver.model.goal_areas}
+        for unit in self.selector.scored(work_only(description), vector, hits)[:3]:
+            if unit.chunk.kind == DocumentKind.other or unit.text in statements:
+                continue
+            if not any(unit.text in q or q in unit.text for q in quoted):
+                return citation_for(0, unit.chunk, unit.text)
+        return None
 
     def _learned(self, description: str, vector: np.ndarray) -> dict[str, float] | None:
         """The work-area classifier's probabilities for the description without its trailing question."""
@@ -263,4 +283,8 @@ def render_mapping(result: MappingResult, model: GoalAreaModel | None, language:
             renumbered = c.model_copy(update={"n": len(citations) + 1})
             citations.append(renumbered)
             lines.append(quote_block(renumbered.quote, renumbered.n))
+    if result.also is not None:
+        also = result.also.model_copy(update={"n": len(citations) + 1})
+        citations.append(also)
+        lines += [message("relate_also", language), quote_block(also.quote, also.n)]
     return "\n\n".join(lines), citations

@@ -282,6 +282,26 @@ class Settings(BaseSettings):
         description="A Swedish message typed without any diacritics is read with å, ä and ö put back ('hur manga "
         "hemlosa' -> 'hur många hemlösa'), from wordfreq's Swedish word frequencies.",
     )
+    restore_in_documents_spelling: bool = Field(
+        True,
+        description="A word typed without diacritics that the policy documents hold only with them takes their "
+        "spelling when that is as common in Swedish ('vald' -> 'våld', 'stod' -> 'stöd').",
+    )
+    map_restored: bool = Field(
+        True,
+        description="The goal-area mapper's classifier and passages read a work description typed without "
+        "diacritics with them put back; its goal-area words are still matched in the text as typed.",
+    )
+    relate_also: bool = Field(
+        False,
+        description="A relate answer ends with the sentence nearest the work in all the policy documents when the "
+        "goal areas' quotes do not hold it.",
+    )
+    relate_goals_lead: bool = Field(
+        False,
+        description="A work description that asks for its global goals gets its first goal area's SDGs in a line "
+        "before the goal areas.",
+    )
     correct_spelling: bool = Field(
         True,
         description="A misspelt word that no word list knows is read as the closest word of the documents or the "

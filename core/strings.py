@@ -201,6 +201,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Ditt arbete hör till dessa målområden, bäst först:",
         "en": "Your work relates to these goal areas, best first:",
     },
+    "relate_also": {
+        "sv": "Programmet säger också, närmast ditt arbete:",
+        "en": "The programme also says, nearest your work:",
+    },
     # -- writing support ---------------------------------------------------------------------------
     "draft_title": {"sv": "Faktaunderlag", "en": "Fact sheet"},
     "draft_for": {"sv": "för {audience}", "en": "for {audience}"},

@@ -95,8 +95,10 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
 
 
 def is_relate_answer(answer: str) -> bool:
-    """Whether an answer relates a work description to the goal areas (it opens with the relate answer's intro)."""
-    return any(answer.startswith(message("relate_intro", lang)) for lang in ("sv", "en"))
+    """Whether an answer relates a work description to the goal areas (it opens with the relate answer's intro, or
+    has it after a direct answer on the goals)."""
+    opening = answer.split("\n\n")[:2]
+    return any(p.startswith(message("relate_intro", lang)) for p in opening for lang in ("sv", "en"))
 
 
 def form_of(turn: Turn) -> str:

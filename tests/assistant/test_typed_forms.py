@@ -72,13 +72,15 @@ def test_a_later_document_asked_for_in_one_clause_of_a_longer_message_is_decline
 
 
 def test_the_work_mapper_reads_the_work_as_typed(corpus_assistant):
-    """Put back, "mot vald" stays "vald" (a word of its own) in a text that now has diacritics, so the goal-area
-    words, folded only for a text without any, miss "våld": the mapper reads the message as typed."""
+    """Put back from Swedish frequencies alone, "mot vald" stays "vald" (a word of its own) in a text that now has
+    diacritics, so the goal-area words, folded only for a text without any, miss "våld": the mapper matches its words
+    in the message as typed. (Since session 15 the documents' spelling puts "våld" back too.)"""
     work = (
         "jag ar samordnare for arbetet mot vald i nara relationer pa socialforvaltningen, vi bygger upp stod till "
         "de som utsatts och utbildar personal. hur hanger det ihop med programmet?"
     )
     health = "Stärkt hälsa och motverkande av alla former av hälsohot"
     assert corpus_assistant.ask(work).goal_areas[0].name == health
-    restored = corpus_assistant.restorer.restore(work)
+    restored = with_settings(corpus_assistant, restore_in_documents_spelling=False).restorer.restore(work)
+    assert "mot vald" in restored
     assert corpus_assistant.mapper.map(restored, "sv").goal_areas[0].name != health
