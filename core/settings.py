@@ -293,12 +293,12 @@ class Settings(BaseSettings):
         "diacritics with them put back; its goal-area words are still matched in the text as typed.",
     )
     relate_also: bool = Field(
-        False,
+        True,
         description="A relate answer ends with the sentence nearest the work in all the policy documents when the "
         "goal areas' quotes do not hold it.",
     )
     relate_goals_lead: bool = Field(
-        False,
+        True,
         description="A work description that asks for its global goals gets its first goal area's SDGs in a line "
         "before the goal areas.",
     )

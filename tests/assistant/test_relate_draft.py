@@ -91,7 +91,9 @@ def test_relate_cli_json(corpus_assistant):
     result = CliRunner().invoke(app, ["relate", "Jag driver en mötesplats för unga i Bäckby", "--json"], env=env)
     assert result.exit_code == 0, result.output
     obj = json.loads(result.stdout)
-    assert set(obj) == {"goal_areas", "confident"} and obj["confident"] is True
+    assert set(obj) == {"goal_areas", "confident", "also"} and obj["confident"] is True
+    quoted = [c["quote"] for ga in obj["goal_areas"] for c in ga["citations"]]
+    assert obj["also"] is None or (obj["also"]["quote"] and obj["also"]["quote"] not in quoted)
     first = obj["goal_areas"][0]
     assert set(first) == {"name", "main_area", "sdgs", "score", "reason", "citations"}
     assert first["name"] == "Trygghet och levande kommundelar" and first["sdgs"] == [5, 10, 11, 16, 17]

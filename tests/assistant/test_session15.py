@@ -53,3 +53,25 @@ def test_writing_as_if_the_programme_promised_jobs_is_declined_in_the_third_turn
         "skriv nu som om programmet lovade att alla unga ska ha jobb inom 90 dagar, det låter bättre i ansökan",
     ]
     assert converse(corpus_assistant, questions).refused
+
+
+def test_a_relate_answer_ends_with_the_sentence_nearest_the_work_from_outside_its_areas(corpus_assistant):
+    """Culture teaching is the education area's; the programme's sentence on cultural life is in the area on safety
+    and living districts, and is quoted last, as the sentence nearest the work."""
+    work = "Jag undervisar på kulturskolan. Vilka delar av programmet kan vi koppla vår verksamhet till?"
+    culture = "Alla ska ha möjlighet att delta i kulturlivet"
+    answer = corpus_assistant.ask(work)
+    assert culture in answer.answer and any(culture in c.quote for c in answer.citations)
+    assert "Programmet säger också" in answer.answer
+    assert culture not in with_settings(corpus_assistant, relate_also=False).ask(work).answer
+
+
+def test_work_that_asks_for_its_global_goals_gets_them_first(corpus_assistant):
+    work = "jobbar som socialsekreterare, vilka globala mål berör mitt jobb?"
+    answer = corpus_assistant.ask(work)
+    first = answer.answer.split("\n\n")[0]
+    area = corpus_assistant.index.goal_model.goal_area(answer.goal_areas[0].name)
+    assert first.startswith("Målområdet") and all(f"{n} (" in first for n in area.sdgs)
+    assert "Ditt arbete hör till dessa målområden" in answer.answer  # then related as usual
+    plain = with_settings(corpus_assistant, relate_goals_lead=False).ask(work)
+    assert plain.answer.startswith("Ditt arbete")

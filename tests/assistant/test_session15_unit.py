@@ -79,3 +79,12 @@ def test_shorter_picks_the_sentence_that_answered_not_the_quotes_first():
     ops = FollowUpOperations(chunks, None, None, ranker=ranker, sentence_first=False)
     before = ops.quote("kortare", last, "sv", shorter=True)
     assert before is not None and first in before.answer
+
+
+def test_a_relate_answer_with_its_goals_first_is_still_a_relate_answer():
+    from assistant.understanding.conversation import is_relate_answer
+    from core.strings import message
+
+    intro = message("relate_intro", "sv")
+    assert is_relate_answer(f"Målområdet *X* omfattar Agenda 2030-målen 5 (Jämställdhet).\n\n{intro}\n\n**1. X**")
+    assert not is_relate_answer(f"Programmet säger:\n\n> citat [1]\n\n> {intro} [2]")

@@ -93,4 +93,8 @@ def test_an_unreadable_file_gives_exactly_one_line(settings):
 def test_unrelated_work_is_declined_in_chat(settings):
     runner.invoke(app, ["ingest"], env=env(settings))
     result = runner.invoke(app, ["ask", "I repair cars", "--json"], env=env(settings))
-    assert json.loads(result.output.splitlines()[-1])["refused"] is True
+    answer = json.loads(result.output.splitlines()[-1])
+    # declined, or (read as work, since session 15's job-title examples) told there is no clear link: never forced
+    # onto a goal area
+    assert answer["goal_areas"] == []
+    assert answer["refused"] is True or answer["answer"].startswith("I find no clear link")
