@@ -170,7 +170,7 @@ class FollowUpOperations:
 
     def quote(self, question: str, last: Turn, language: str, shorter: bool = False) -> Answer | None:
         """The previous answer's first verifiable quote, from its goal area when it has one, and the runner-up to
-        choose from (``quotes``); with ``shorter``: the first quote's first sentence alone."""
+        choose from (``quotes``); with ``shorter``: of all the quotes' sentences, the one that answers best, alone."""
         found: list[tuple[Chunk, str]] = []
         quotes = previous_quotes(last.answer)
         if shorter and self.sentence_first:  # the sentences of all quotes, the one that answers best first

@@ -75,7 +75,7 @@ class MappingResult(BaseModel):
     # the work-area classifier's probability that the work is unrelated (None without it); not in the contract
     unrelated_p: float | None = Field(default=None, exclude=True)
     also: Citation | None = Field(
-        default=None, description="The passage nearest the work in the whole programme, when no area above quotes it."
+        default=None, description="The sentence nearest the work in the policy documents, when no area above quotes it."
     )
 
     def contract(self) -> dict:
