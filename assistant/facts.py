@@ -329,8 +329,7 @@ class StructuredFacts:
                     count=count_word(len(ma.goal_areas), language),
                 )
             )
-        for ga in areas:
-            lines.append(message("fact_goal_area_sdgs", language, name=ga.name, sdgs=self._names(ga.sdgs, language)))
+        lines += [self.goal_area_sdgs_line(ga, language) for ga in areas]
         units = [self._statement_unit(ga) for ga in areas]
         if together and len(areas) > 1 and {ga.name for ga in areas} == {ga.name for ga in self.model.goal_areas}:
             units.insert(0, self._count_unit(len(self.model.covered_sdgs)))
@@ -384,11 +383,7 @@ class StructuredFacts:
                 lines.append(message("fact_sdg_not_among", language, n=n, name=own, other=other))
             areas.extend(ga for ga in holders if ga not in areas)
         if others and lines:  # "… och vilka andra mål hör dit?": the SDGs of the areas that hold it, said at once
-            sdgs = (
-                message("fact_goal_area_sdgs", language, name=ga.name, sdgs=self._names(ga.sdgs, language))
-                for ga in areas
-            )
-            lines[-1] = " ".join([lines[-1], *sdgs])
+            lines[-1] = " ".join([lines[-1], *(self.goal_area_sdgs_line(ga, language) for ga in areas)])
         fact = self._finish("sdg_meaning", lines, [self._statement_unit(ga) for ga in areas], areas, language)
         fact.declined = not areas  # every SDG asked about is outside the programme: "no", as a decline
         return fact

@@ -97,7 +97,7 @@ def resolve_ordinal(question: str, history: list[Turn]) -> str:
 def is_relate_answer(answer: str) -> bool:
     """Whether an answer relates a work description to the goal areas (it opens with the relate answer's intro, or
     has it after a direct answer on the goals)."""
-    opening = answer.split("\n\n")[:2]
+    opening = answer.split("\n\n", 2)[:2]
     return any(p.startswith(message("relate_intro", lang)) for p in opening for lang in ("sv", "en"))
 
 
