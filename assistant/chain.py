@@ -119,6 +119,19 @@ HUB_TASKS = ("scope", "intent", "answer_type")  # their example texts are typica
 
 # a message's first clause, when more follows it ("berätta mer, det låter tunt", "på svenska? det ska in i …")
 FIRST_CLAUSE = re.compile(r"^([^,.?!;:]{2,}?)\s*[,.?!;:]\s*\S")
+# "utveckla, står det nåt mer om barn?": still more of the answer, on that
+MORE_OF_IT = re.compile(r"\b(mer|mera|fler|more|else)\b", re.IGNORECASE)
+CLAUSE_THEN_MORE = re.compile(r"^([^,.?!;:–]{2,}?)\s*[,.?!;:–]\s*\S")  # a dash ends the clause too
+
+
+def asks_after(message_text: str) -> bool:
+    """A short first clause, then a question of its own of three words or more ("utveckla, var kommer principerna
+    ifrån?"): the request in the first clause is what the question answers."""
+    clause = CLAUSE_THEN_MORE.match(message_text.strip())
+    if clause is None or len(clause.group(1).split()) > 3 or not message_text.strip().endswith("?"):
+        return False
+    rest = message_text.strip()[clause.end(1) :].strip(" ,.?!;:–")
+    return len(rest.split()) >= 3 and not MORE_OF_IT.search(rest)
 
 
 def _speller(settings: Settings, index: LoadedIndex) -> SpellingCorrector | None:
@@ -355,6 +368,8 @@ class Assistant:
         # "and which goal area covers SDG 13?" names its own goal: the structured facts answer it, not the operation
         own_goal = reading.intent == "which_goals" and bool(sdg_numbers(state.question))
         operation = reading.is_operation() and reading.intent_p >= self.settings.operation_min_p and not own_goal
+        if operation and reading.intent == "more" and asks_after(state.question):
+            operation = False  # "utveckla, var kommer principerna ifrån?": a question of its own
         if state.history and operation:
             state.answer = self._operation(state, reading.intent)
         elif state.history and not own_goal and (asked := self._operation_in_first_clause(state.question)):
@@ -839,6 +854,7 @@ class Assistant:
         units = self.selector.select(state.resolved.query, state.vector, hits, filters=filters)
         if filters is not None and filters.goal_area and filters is not state.filters:
             units = self._with_aim(units, filters.goal_area, quote_topic(state.resolved.question) or "")
+        units = self._with_goals_asked_before(state, units)
         goal_areas = self._goal_areas(state, list(dict.fromkeys(u.chunk.goal_area for u in units if u.chunk.goal_area)))
         state.answer = self._extractive(state.question, units, goal_areas, state.language, state.resolved.question)
         return state
@@ -854,6 +870,24 @@ class Assistant:
             return units
         kept = sorted(units, key=lambda u: -u.score)[:3] if len(units) >= 4 else units
         return [aim, *[u for u in units if u in kept]]
+
+    def _with_goals_asked_before(self, state: QuestionState, units: list[Unit]) -> list[Unit]:
+        """ "och trygghet då?" right after "vilka globala mål hör till det?" asks both ways at once: the programme's
+        sentence on the named area's goals comes first, then what it says on the area."""
+        assert state.resolved is not None
+        if not self.settings.what_about_goals or self.facts is None or self.resolver is None or not state.history:
+            return units
+        if not state.resolved.is_follow_up or state.resolved.question == state.question:
+            return units  # not "och X då?" naming a goal area, written out in the previous question's form
+        asked_before = SDG_TERMS.search(strip_diacritics(last_answered(state.history).question))
+        named = self.resolver.by_name(state.question)
+        if not asked_before or not named or SDG_TERMS.search(strip_diacritics(state.resolved.question)):
+            return units
+        unit = self.facts.statement_unit(named[0].goal_area)
+        indexed = self._indexed_unit(unit.text) if unit is not None else None
+        if indexed is None or any(indexed.text in u.text for u in units):
+            return units
+        return [indexed, *units[:3]]
 
     def _topic_filters(self, state: QuestionState) -> RetrievalFilters | None:
         """A question on a topic that names a goal area ("vad säger programmet om arbete?") is answered from that

@@ -25,8 +25,12 @@ def folded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
 
 SDG_TERMS = folded(
     r"\b(sdg\w*|agenda\s*2030\w*(?:-mål\w*)?|globala?\s+mål\w*|global\s+goals?|hållbarhetsmål\w*|fn:?s?\s+(?:globala\s+)?mål\w*|"
-    r"un\s+goals?|sustainable\s+development\s+goals?|world\s+goals?|fn-mål\w*)",
+    r"un\s+goals?|sustainable\s+development\s+goals?|world\s+goals?|fn-mål\w*|fn:?s\s+\w+\s+mål\w*|"
+    r"(?:elva|sjutton|eleven|seventeen|11|17)\s+(?:(?:globala|global|av\s+de)\s+)?(?:mål\w*|goals?)\b)",
 )
+# the goals by their count ("vilka elva mål täcker programmet?", "the eleven goals"): no goal area's words ("eleven"
+# is also Swedish for "the pupil")
+GOALS_BY_COUNT = folded(r"\b(?:elva|sjutton|eleven|seventeen)\s+(?:(?:globala|global|av\s+de)\s+)?(?:mål\w*|goals?)\b")
 SDG_NUMBER = folded(r"\b(?:mål|målet|goal|sdg)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*(\d{1,2})\b(?!\s*%)")
 COUNT_WORDS = folded(r"\b(hur\s+många|how\s+many|antal(?:et)?|number\s+of)\b")
 # a definition asked for ("vad är Agenda 2030?", "what is the 2030 Agenda?"), not a list of goals
@@ -46,7 +50,7 @@ ALL_AREAS = folded(r"\b(alla|samtliga|varje|all|every|each)\b[^?.]{0,30}\b(målo
 # the areas' goals added up ("om man lägger ihop alla målområden", "sammanlagt", "all the areas combined"): their
 # union, not the goals every area shares
 ADDED_UP = folded(
-    r"\b(lägg\w*\s+ihop|sammanlagt|totalt|sammantaget|tillsammans|combined|together|in\s+total|altogether|added\s+up)\b"
+    r"\b(lägg\w*\s+ihop|slå\w*\s+ihop|allihop\w*|sammanslag\w*|sammanlagt|totalt|sammantaget|tillsammans|combined|together|in\s+total|altogether|added\s+up)\b"
 )
 ONLY = folded(
     r"\b(bara|enbart|endast|only|exclusively|men inte|but not|nowhere else|inget annat|inte i något annat"
@@ -91,9 +95,18 @@ def count_word(n: int, language: str) -> str:
     return words[n] if 0 <= n < len(words) else str(n)
 
 
+# the numbers after one "mål": "mål 8 och 9", "SDG 5, 10 and 16", "goals 1 and 2"
+SDG_NUMBER_RUN = folded(
+    r"\b(?:mål(?:en)?|goals?|sdgs?)\s*(?:nr\.?|nummer|numbers?|no\.?|#)?\s*"
+    r"(\d{1,2}(?:\s*(?:,|och|and|&|eller|or|samt|\+)\s*\d{1,2}\b)*)\b(?!\s*%)"
+)
+
+
 def sdg_numbers(text: str) -> list[int]:
-    """The SDG numbers a text names ("mål 14", "SDG 6"), matched without diacritics."""
-    return [int(n) for n in SDG_NUMBER.findall(strip_diacritics(text)) if 1 <= int(n) <= 17]
+    """The SDG numbers a text names ("mål 14", "SDG 6", "mål 8 och 9"), matched without diacritics."""
+    runs = SDG_NUMBER_RUN.findall(strip_diacritics(text))
+    found = [int(n) for run in runs for n in re.findall(r"\d{1,2}", run)]
+    return list(dict.fromkeys(n for n in found if 1 <= n <= 17))
 
 
 SDG_NAME_MIN_RATIO = 90.0  # partial ratio of an SDG's name against the question, casefolded and without diacritics
@@ -181,7 +194,8 @@ class StructuredFacts:
         self.units = [u for c in chunks.values() for u in split_units(c)]
 
     # -- finding the passages that state a fact -------------------------------------------------
-    def _statement_unit(self, ga: GoalArea) -> Unit | None:
+    def statement_unit(self, ga: GoalArea) -> Unit | None:
+        """The programme's sentence on the area's global goals ("Området omfattar mål 5, 10, 11, 16 och 17 …")."""
         return next((u for u in self.units if ga.sdg_statement in u.text and u.chunk.goal_area == ga.name), None)
 
     def _count_unit(self, count: int) -> Unit | None:
@@ -209,7 +223,7 @@ class StructuredFacts:
 
     # -- the intents ----------------------------------------------------------------------------
     def answer(self, question: str, language: str, carried: list[GoalArea] | None = None) -> FactAnswer | None:
-        matches = self.resolver.by_name(without_sdg_descriptions(self.model, question))
+        matches = self.resolver.by_name(GOALS_BY_COUNT.sub(" ", without_sdg_descriptions(self.model, question)))
         polar = bool(YES_NO.search(question))  # "ingår mål 13?" asks yes or no; "vilket område har mål 13?" presumes
         named = [m.goal_area for m in matches]
         top_named = _top_named(matches)
@@ -231,6 +245,10 @@ class StructuredFacts:
         compares = pair and (SHARED.search(question) or DIFFERENCE.search(question))
         if compares and (asks_sdgs or GOALS_WORD.search(question)):
             return self._compare_sdgs(pair[0].goal_area, pair[1].goal_area, bool(SHARED.search(question)), language)
+        if asks_sdgs and mains and ADDED_UP.search(question):  # "hela huvudområdet … om man slår ihop dem"
+            return self.sdgs_of([ga for ma in mains for ga in ma.goal_areas], language, mains)
+        if asks_sdgs and pair and ADDED_UP.search(question):  # "…för de två områdena tillsammans": their union
+            return self.sdgs_of([m.goal_area for m in pair], language, together=True)
         if asks_sdgs:
             return self._about_sdgs(question, named, top_named, mains, carried, language)
         if MAIN_AREA_TERMS.search(question) and top_named:
@@ -330,7 +348,7 @@ class StructuredFacts:
                 )
             )
         lines += [self.goal_area_sdgs_line(ga, language) for ga in areas]
-        units = [self._statement_unit(ga) for ga in areas]
+        units = [self.statement_unit(ga) for ga in areas]
         if together and len(areas) > 1 and {ga.name for ga in areas} == {ga.name for ga in self.model.goal_areas}:
             units.insert(0, self._count_unit(len(self.model.covered_sdgs)))
         return self._finish("sdgs_of_goal_area", lines, units, areas, language)
@@ -346,7 +364,7 @@ class StructuredFacts:
                 else:
                     sdgs = self._names(ga.sdgs, language)
                     lines.append(message("fact_member_no", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
-        return self._finish("sdg_membership", lines, [self._statement_unit(ga) for ga in areas], areas, language)
+        return self._finish("sdg_membership", lines, [self.statement_unit(ga) for ga in areas], areas, language)
 
     def _sdg_meaning(
         self, numbers: list[int], language: str, decline_uncovered: bool = False, others: bool = False
@@ -382,9 +400,15 @@ class StructuredFacts:
                     lines.append(message("fact_not_included", language, covered=covered))
                 lines.append(message("fact_sdg_not_among", language, n=n, name=own, other=other))
             areas.extend(ga for ga in holders if ga not in areas)
+        if len(numbers) > 1 and all(n in self.model.covered_sdgs for n in numbers):
+            # "mål 8 och 9, dyker dom upp?": yes for them all, first
+            every = message("all_of_them" if len(numbers) > 2 else "both", language)
+            lines.insert(
+                0, message("fact_sdgs_included", language, asked=self._numbers(numbers, language), every=every)
+            )
         if others and lines:  # "… och vilka andra mål hör dit?": the SDGs of the areas that hold it, said at once
             lines[-1] = " ".join([lines[-1], *(self.goal_area_sdgs_line(ga, language) for ga in areas)])
-        fact = self._finish("sdg_meaning", lines, [self._statement_unit(ga) for ga in areas], areas, language)
+        fact = self._finish("sdg_meaning", lines, [self.statement_unit(ga) for ga in areas], areas, language)
         fact.declined = not areas  # every SDG asked about is outside the programme: "no", as a decline
         return fact
 
@@ -399,8 +423,8 @@ class StructuredFacts:
             ]
         else:
             lines = [message("fact_none_unique", language, name=ga.name)]
-        units = [self._statement_unit(g) for g in self.model.goal_areas]
-        cited = [self._statement_unit(ga)] + [u for u in units if u and u.chunk.goal_area != ga.name]
+        units = [self.statement_unit(g) for g in self.model.goal_areas]
+        cited = [self.statement_unit(ga)] + [u for u in units if u and u.chunk.goal_area != ga.name]
         return self._finish("exclusive_sdgs", lines, cited, [ga], language)
 
     def _compare_sdgs(self, first: GoalArea, second: GoalArea, shared: bool, language: str) -> FactAnswer:
@@ -413,7 +437,7 @@ class StructuredFacts:
             key = "fact_pair_difference" if numbers else "fact_pair_difference_none"
         names = self._names(numbers, language) if numbers else ""
         line = message(key, language, first=first.name, second=second.name, sdgs=names)
-        units = [self._statement_unit(first), self._statement_unit(second)]
+        units = [self.statement_unit(first), self.statement_unit(second)]
         return self._finish("compare_sdgs", [line], units, [first, second], language)
 
     def _shared_sdgs(self, language: str) -> FactAnswer:
@@ -422,7 +446,7 @@ class StructuredFacts:
         line = message(
             "fact_shared_by_all", language, sdgs=self._names(shared, language), count=count_word(len(areas), language)
         )
-        return self._finish("shared_sdgs", [line], [self._statement_unit(ga) for ga in areas], areas, language)
+        return self._finish("shared_sdgs", [line], [self.statement_unit(ga) for ga in areas], areas, language)
 
     def _all_sdgs(self, language: str) -> FactAnswer:
         covered = self.model.covered_sdgs
@@ -431,7 +455,7 @@ class StructuredFacts:
         if shared:
             count = count_word(len(self.model.goal_areas), language)
             lines.append(message("fact_shared_by_all", language, sdgs=", ".join(map(str, shared)), count=count))
-        units = [self._count_unit(len(covered))] + [self._statement_unit(ga) for ga in self.model.goal_areas]
+        units = [self._count_unit(len(covered))] + [self.statement_unit(ga) for ga in self.model.goal_areas]
         return self._finish("count_sdgs", lines, units, self.model.goal_areas, language)
 
     def _list_goal_areas(self, language: str, mains: list[MainArea]) -> FactAnswer:
@@ -457,7 +481,7 @@ class StructuredFacts:
         lines = [message("fact_belongs_to", language, name=ga.name, main=ga.main_area) for ga in areas]
         mains = [ma for ma in self.model.main_areas if any(ga.main_area == ma.name for ga in areas)]
         units = [self._unit_naming([ma.name.split(" ")[0], *(g.name for g in ma.goal_areas[:2])]) for ma in mains]
-        cited = [u for u in units if u] or [self._statement_unit(ga) for ga in areas]
+        cited = [u for u in units if u] or [self.statement_unit(ga) for ga in areas]
         return self._finish("main_area_of", lines, cited, areas, language)
 
     def _list_main_areas(self, language: str) -> FactAnswer:

@@ -45,15 +45,25 @@ RELATE_INTENT = re.compile(
 
 # The question that follows a description ("… – hur hänger det ihop med programmet?") says nothing of the work.
 TRAILING_QUESTION = re.compile(
-    r"(?:^|[,.;:–-])\s*\b(hur|vilk\w*|vad|var|kan|funkar|hör|passar|är|how|which|what|where|is|does|do|can|any)\b[^.!?]*\?\s*$",
+    r"(?:^|[,.;:–-])\s*\b(hur|vilk\w*|vad|var|kan|funkar|hör|passar|är|har|gäller|berör|rör|finns|how|which|what|where|is|"
+    r"does|do|can|any|has|have|are)\b[^.!?]*\?\s*$",
+    re.IGNORECASE,
+)
+# how long the writer has had the job ("nyanställd", "just started") says nothing of the work; the classifier read
+# "nyanställd fritidsledare" as employment work
+TENURE = re.compile(
+    r"\b(?:ny(?:an)?st[aä]lld\w*|nybörjare|nyligen\s+(?:anst[aä]lld|börjat)|började\s+(?:nyss|nyligen)(?:\s+som)?|"
+    r"precis\s+(?:börjat|anst[aä]lld)(?:\s+som)?|"
+    r"newly\s+(?:hired|employed)|new(?:ly)?\s+(?:hire|employee)|just\s+started(?:\s+as)?|recently\s+(?:started|hired|joined))\b",
     re.IGNORECASE,
 )
 
 
 def work_only(description: str) -> str:
-    """The description without a trailing question about the programme (kept whole when little else is left)."""
-    stripped = TRAILING_QUESTION.sub("", description).strip()
-    return stripped if len(stripped) > 15 else description
+    """The description without a trailing question about the programme and without how long the writer has had the
+    job (kept whole when little else is left)."""
+    stripped = TENURE.sub(" ", TRAILING_QUESTION.sub("", description)).strip()
+    return " ".join(stripped.split()) if len(stripped) > 15 else description
 
 
 def is_work_description(text: str) -> bool:

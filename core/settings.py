@@ -297,6 +297,11 @@ class Settings(BaseSettings):
         description="A relate answer ends with the sentence nearest the work in all the policy documents when the "
         "goal areas' quotes do not hold it.",
     )
+    what_about_goals: bool = Field(
+        True,
+        description='"och trygghet då?" after a question on global goals quotes the named goal area\'s goals '
+        "first, then what the programme says on the area.",
+    )
     relate_goals_lead: bool = Field(
         True,
         description="A work description that asks for its global goals gets its first goal area's SDGs in a line "

@@ -102,6 +102,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Ja. Målområdet *{name}* omfattar mål {n} ({sdg}); det omfattar mål {sdgs} i Agenda 2030.",
         "en": "Yes. The goal area *{name}* covers SDG {n} ({sdg}); it covers SDGs {sdgs} of Agenda 2030.",
     },
+    "both": {"sv": "båda", "en": "both"},
+    "all_of_them": {"sv": "alla", "en": "all"},
+    "fact_sdgs_included": {
+        "sv": "Ja – mål {asked} ingår {every} i programmet.",
+        "en": "Yes – SDGs {asked} are {every} in the programme.",
+    },
     "fact_not_included": {
         "sv": "Nej. Programmets målområden omfattar mål {covered} i Agenda 2030.",
         "en": "No. The programme's goal areas cover SDGs {covered} of Agenda 2030.",
