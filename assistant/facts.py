@@ -124,6 +124,33 @@ def uncovered_sdgs_named(model: GoalAreaModel, text: str) -> list[int]:
     ]
 
 
+def covered_sdgs_named(model: GoalAreaModel, text: str) -> list[int]:
+    """The programme's SDGs that a text names by a name of two words or more ("Zero Hunger", "ingen hunger"); a
+    one-word name ("Jämställdhet") is as likely the topic as the goal."""
+    folded = fold(text)
+    return [
+        n
+        for n, goal in sorted(model.sdg_goals.items())
+        if n in model.covered_sdgs
+        and any(
+            len(name.split()) >= 2 and fuzz.partial_ratio(fold(name), folded) >= SDG_NAME_MIN_RATIO
+            for name in (goal.name_sv, goal.name_en)
+        )
+    ]
+
+
+# the goals left out: "vilka är INTE med", "which SDGs are missing", "saknas"
+NOT_INCLUDED = folded(
+    r"\b(?:inte|ej|not|aren'?t|isn'?t)\s+(?:med|inkluderade?|included|covered|part|tagits\s+med)\b|\bsaknas\b|"
+    r"\bmissing\b|\butanför\b|\bleft\s+out\b|\bexcluded\b"
+)
+# asks where something is in the programme: "under which goal area", "vilket målområde", "var i programmet"
+WHICH_AREA = folded(
+    r"\b(vilke[tn]\s+(?:mål)?område\w*|vilka\s+(?:mål)?område\w*|which\s+(?:goal\s+)?areas?|under\s+which|"
+    r"var\s+i\s+programmet|var\s+(?:finns|hamnar|dyker|ligger|står)|where)\b"
+)
+
+
 SDG_DESCRIBED = re.compile(r"\s*(?:om|about|on|\(|,|–|-|:)?\s*", re.IGNORECASE)
 DESCRIPTION_MIN_CHARS = 5  # "och", "i": too short to tell a description from any word
 
@@ -229,6 +256,8 @@ class StructuredFacts:
         top_named = _top_named(matches)
         mains = self.resolver.main_areas_named(question)
         by_name = uncovered_sdgs_named(self.model, question) if self.sdg_names else []
+        if not by_name and self.sdg_names and WHICH_AREA.search(strip_diacritics(question)):
+            by_name = covered_sdgs_named(self.model, question)  # "Is Zero Hunger part of it, under which goal area?"
         question = strip_diacritics(question)  # the patterns below are matched without diacritics
         numbers = sdg_numbers(question) or by_name  # "hav och marina resurser – vad står det?": SDG 14, in no area
         asks_sdgs = bool(SDG_TERMS.search(question)) or bool(numbers)
@@ -238,8 +267,9 @@ class StructuredFacts:
             if uncovered and not (MEMBERSHIP.search(question) and polar):
                 return self._sdg_meaning(numbers, language, decline_uncovered=True)
             areas = top_named or (carried or [])
-            if areas:
-                return self._membership(numbers, areas, language)
+            if areas and not (WHICH_AREA.search(question) and not polar):  # "where does goal 9 show up? housing?"
+                all_asked = bool(NAMES_A_LIST.search(question))  # "… vilka mål gäller där egentligen?"
+                return self._membership(numbers, areas, language, all_asked)
             return self._sdg_meaning(numbers, language, others=bool(OTHER_GOALS.search(question)))
         pair = _two_named(matches)
         compares = pair and (SHARED.search(question) or DIFFERENCE.search(question))
@@ -286,6 +316,8 @@ class StructuredFacts:
             return self.sdgs_of(top_named, language)
         if carried and not COUNT_WORDS.search(question) and not re.search(r"\bprogram", question, re.I):
             return self.sdgs_of(carried, language)
+        if not named and NOT_INCLUDED.search(question):  # "vilka av de 17 målen är INTE med i programmet?"
+            return self._uncovered_sdgs(language)
         if COUNTS_OTHER.search(question):  # "hur många länder står bakom Agenda 2030?": not a count of goals
             return None
         if DEFINES.search(question) and not NAMES_A_LIST.search(question) and not COUNT_WORDS.search(question):
@@ -353,14 +385,19 @@ class StructuredFacts:
             units.insert(0, self._count_unit(len(self.model.covered_sdgs)))
         return self._finish("sdgs_of_goal_area", lines, units, areas, language)
 
-    def _membership(self, numbers: list[int], areas: list[GoalArea], language: str) -> FactAnswer:
+    def _membership(
+        self, numbers: list[int], areas: list[GoalArea], language: str, all_asked: bool = False
+    ) -> FactAnswer:
+        """Whether the areas hold SDGs ``numbers``; a yes names the area's other goals too when they are asked for
+        ("… vilka mål gäller där?"), else the quote below states them."""
         lines = []
+        yes = "fact_member_yes_all" if all_asked else "fact_member_yes"
         for ga in areas:
             for n in numbers:
                 sdg = self.model.sdg_goals[n].name(language)
                 if n in ga.sdgs:
                     sdgs = self._numbers(ga.sdgs, language)
-                    lines.append(message("fact_member_yes", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
+                    lines.append(message(yes, language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
                 else:
                     sdgs = self._names(ga.sdgs, language)
                     lines.append(message("fact_member_no", language, name=ga.name, n=n, sdg=sdg, sdgs=sdgs))
@@ -436,7 +473,8 @@ class StructuredFacts:
             numbers = sorted(set(first.sdgs) - set(second.sdgs))
             key = "fact_pair_difference" if numbers else "fact_pair_difference_none"
         names = self._names(numbers, language) if numbers else ""
-        line = message(key, language, first=first.name, second=second.name, sdgs=names)
+        sets = {"first_sdgs": self._numbers(first.sdgs, language), "second_sdgs": self._numbers(second.sdgs, language)}
+        line = message(key, language, first=first.name, second=second.name, sdgs=names, **sets)
         units = [self.statement_unit(first), self.statement_unit(second)]
         return self._finish("compare_sdgs", [line], units, [first, second], language)
 
@@ -447,6 +485,13 @@ class StructuredFacts:
             "fact_shared_by_all", language, sdgs=self._names(shared, language), count=count_word(len(areas), language)
         )
         return self._finish("shared_sdgs", [line], [self.statement_unit(ga) for ga in areas], areas, language)
+
+    def _uncovered_sdgs(self, language: str) -> FactAnswer:
+        """ "vilka av de 17 målen är INTE med?": the goals outside the programme, with its count and areas cited."""
+        uncovered = [n for n in sorted(self.model.sdg_goals) if n not in self.model.covered_sdgs]
+        line = message("fact_not_covered", language, count=len(uncovered), sdgs=self._names(uncovered, language))
+        units = [self._count_unit(len(self.model.covered_sdgs))]
+        return self._finish("uncovered_sdgs", [line], units, [], language)
 
     def _all_sdgs(self, language: str) -> FactAnswer:
         covered = self.model.covered_sdgs

@@ -20,6 +20,7 @@ from core.models import Chunk
 from core.strings import message
 from core.text import split_sentences
 
+BOTH = re.compile(r"\b(båda|bägge|both|tillsammans|together|sammanlagt|combined)\b", re.IGNORECASE)
 QUOTE_LINE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
 MARKER = re.compile(r"\s*\[\d{1,2}\]\s*$")
 SOURCE_AFTER = re.compile(r"”\s+—\s+[^”\n]*$")  # a fact sheet's quote: ”…” — Programme, section, p. 5 [1]
@@ -218,4 +219,6 @@ class FollowUpOperations:
         # several areas: the goals they cover together first, unless the areas were ranked (a relate answer: its
         # first area is the one meant)
         ranked = is_relate_answer(last.answer)
+        if ranked and BOTH.search(question):  # "vilka globala mål blir det för båda?": the first two, together
+            return self.facts.sdgs_of(areas[:2], language, together=True)
         return self.facts.sdgs_of(areas, language, together=not ranked) if areas else None

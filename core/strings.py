@@ -98,9 +98,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Målområdet *{name}* omfattar Agenda 2030-målen {sdgs}.",
         "en": "The goal area *{name}* covers SDGs {sdgs}.",
     },
-    "fact_member_yes": {
+    "fact_member_yes_all": {
         "sv": "Ja. Målområdet *{name}* omfattar mål {n} ({sdg}); det omfattar mål {sdgs} i Agenda 2030.",
         "en": "Yes. The goal area *{name}* covers SDG {n} ({sdg}); it covers SDGs {sdgs} of Agenda 2030.",
+    },
+    "fact_member_yes": {
+        "sv": "Ja. Målområdet *{name}* omfattar mål {n} ({sdg}).",
+        "en": "Yes. The goal area *{name}* covers SDG {n} ({sdg}).",
     },
     "both": {"sv": "båda", "en": "both"},
     "all_of_them": {"sv": "alla", "en": "all"},
@@ -159,12 +163,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The goal area *{first}* covers SDGs {sdgs}, which *{second}* does not.",
     },
     "fact_pair_difference_none": {
-        "sv": "Målområdet *{first}* omfattar inga Agenda 2030-mål utöver dem som *{second}* omfattar.",
-        "en": "The goal area *{first}* covers no SDGs beyond those of *{second}*.",
+        "sv": "Målområdet *{first}* (mål {first_sdgs}) omfattar inga Agenda 2030-mål utöver dem som *{second}* (mål "
+        "{second_sdgs}) omfattar.",
+        "en": "The goal area *{first}* (SDGs {first_sdgs}) covers no SDGs beyond those of *{second}* (SDGs "
+        "{second_sdgs}).",
     },
     "fact_shared_by_all": {
         "sv": "Mål {sdgs} ingår i alla {count} målområden.",
         "en": "SDGs {sdgs} are part of all {count} goal areas.",
+    },
+    "fact_not_covered": {
+        "sv": "Programmet omfattar inte {count} av de 17 globala målen i Agenda 2030: {sdgs}.",
+        "en": "The programme does not cover {count} of the 17 SDGs of Agenda 2030: {sdgs}.",
     },
     "fact_covered": {
         "sv": "Programmet omfattar {count} av de 17 globala målen i Agenda 2030: {sdgs}.",

@@ -79,3 +79,42 @@ def test_two_included_goals_asked_about_get_one_yes_first():
     assert fact.text.split("\n\n")[0] == "Ja – mål 8 och 9 ingår båda i programmet."
     mixed = facts().answer("ingår mål 13 och 3?", "sv")  # not all included: no "yes" for them all
     assert mixed is not None and not mixed.text.startswith("Ja")
+
+
+def test_an_included_goal_named_by_its_name_is_placed_in_its_goal_area():
+    fact = facts().answer("Is Zero Hunger part of this programme at all, and if so under which goal area?", "en")
+    assert fact is not None and fact.intent == "sdg_meaning"
+    assert fact.text.startswith("SDG 2 is Zero hunger") and "Stärkt hälsa" in fact.text
+    # a one-word name is as likely the topic: "jämställdhet" alone is not read as SDG 5
+    topic = facts().answer("vilket målområde handlar om jämställdhet?", "sv")
+    assert topic is None or "Mål 5" not in topic.text
+
+
+def test_the_goals_left_out_are_listed_when_asked_for():
+    model, _ = programme()
+    fact = facts().answer("vilka av de 17 globala målen är INTE med i programmet?", "sv")
+    assert fact is not None and fact.intent == "uncovered_sdgs"
+    first = fact.text.split("\n\n")[0]
+    left_out = [n for n in range(1, 18) if n not in model.covered_sdgs]
+    assert all(f"{n} (" in first for n in left_out) and all(f" {n} (" not in first for n in model.covered_sdgs)
+
+
+def test_where_a_goal_shows_up_names_the_areas_that_hold_it_not_the_guessed_one():
+    question = "Where does goal 9 (industry, innovation and infrastructure) show up? I'd have guessed housing."
+    fact = facts().answer(question, "en")
+    assert fact is not None and fact.intent == "sdg_meaning"
+    assert "Individens rätt till arbete" in fact.text.split("\n\n")[0]
+
+
+def test_an_included_goal_gets_a_yes_that_states_that_goal_first():
+    fact = facts().answer("ingår mål 8 i arbetsområdet?", "sv")
+    assert fact is not None and fact.intent == "sdg_membership"
+    first = fact.text.split("\n\n")[0]
+    assert first.startswith("Ja.") and "mål 8" in first and "9" not in first  # the area's other goals are quoted
+
+
+def test_no_difference_between_two_areas_states_both_areas_goals():
+    question = "Vad skiljer bostadsområdet och trygghetsområdet åt när det gäller vilka Agenda 2030-mål de omfattar?"
+    fact = facts().answer(question, "sv")
+    assert fact is not None and fact.intent == "compare_sdgs"
+    assert "(mål 5, 10, 11 och 17)" in fact.text and "(mål 5, 10, 11, 16 och 17)" in fact.text
