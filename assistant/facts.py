@@ -489,7 +489,8 @@ class StructuredFacts:
     def _uncovered_sdgs(self, language: str) -> FactAnswer:
         """ "vilka av de 17 målen är INTE med?": the goals outside the programme, with its count and areas cited."""
         uncovered = [n for n in sorted(self.model.sdg_goals) if n not in self.model.covered_sdgs]
-        line = message("fact_not_covered", language, count=len(uncovered), sdgs=self._names(uncovered, language))
+        count = count_word(len(uncovered), language)
+        line = message("fact_not_covered", language, count=count, sdgs=self._names(uncovered, language))
         units = [self._count_unit(len(self.model.covered_sdgs))]
         return self._finish("uncovered_sdgs", [line], units, [], language)
 

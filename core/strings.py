@@ -173,8 +173,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "SDGs {sdgs} are part of all {count} goal areas.",
     },
     "fact_not_covered": {
-        "sv": "Programmet omfattar inte {count} av de 17 globala målen i Agenda 2030: {sdgs}.",
-        "en": "The programme does not cover {count} of the 17 SDGs of Agenda 2030: {sdgs}.",
+        "sv": "Programmet omfattar inte {count} av de sjutton globala målen i Agenda 2030: {sdgs}.",
+        "en": "The programme does not cover {count} of the seventeen SDGs of Agenda 2030: {sdgs}.",
     },
     "fact_covered": {
         "sv": "Programmet omfattar {count} av de 17 globala målen i Agenda 2030: {sdgs}.",
