@@ -50,7 +50,8 @@ ALL_AREAS = folded(r"\b(alla|samtliga|varje|all|every|each)\b[^?.]{0,30}\b(målo
 # the areas' goals added up ("om man lägger ihop alla målområden", "sammanlagt", "all the areas combined"): their
 # union, not the goals every area shares
 ADDED_UP = folded(
-    r"\b(lägg\w*\s+ihop|slå\w*\s+ihop|allihop\w*|sammanslag\w*|sammanlagt|totalt|sammantaget|tillsammans|combined|together|in\s+total|altogether|added\s+up)\b"
+    r"\b(lägg\w*\s+ihop|slå\w*\s+ihop|allihop\w*|sammanslag\w*|sammanlagt|totalt|sammantaget|tillsammans|"
+    r"combined|together|in\s+total|altogether|added\s+up)\b"
 )
 ONLY = folded(
     r"\b(bara|enbart|endast|only|exclusively|men inte|but not|nowhere else|inget annat|inte i något annat"
@@ -487,7 +488,8 @@ class StructuredFacts:
         return self._finish("shared_sdgs", [line], [self.statement_unit(ga) for ga in areas], areas, language)
 
     def _uncovered_sdgs(self, language: str) -> FactAnswer:
-        """ "vilka av de 17 målen är INTE med?": the goals outside the programme, with its count and areas cited."""
+        """ "vilka av de 17 målen är INTE med?": the goals outside the programme, citing its sentence on how many of
+        them it includes."""
         uncovered = [n for n in sorted(self.model.sdg_goals) if n not in self.model.covered_sdgs]
         count = count_word(len(uncovered), language)
         line = message("fact_not_covered", language, count=count, sdgs=self._names(uncovered, language))

@@ -54,7 +54,8 @@ TRAILING_QUESTION = re.compile(
 TENURE = re.compile(
     r"\b(?:ny(?:an)?st[aä]lld\w*|nybörjare|nyligen\s+(?:anst[aä]lld|börjat)|började\s+(?:nyss|nyligen)(?:\s+som)?|"
     r"precis\s+(?:börjat|anst[aä]lld)(?:\s+som)?|"
-    r"newly\s+(?:hired|employed)|new(?:ly)?\s+(?:hire|employee)|just\s+started(?:\s+as)?|recently\s+(?:started|hired|joined))\b",
+    r"newly\s+(?:hired|employed)|new(?:ly)?\s+(?:hire|employee)|just\s+started(?:\s+as)?|"
+    r"recently\s+(?:started|hired|joined))\b",
     re.IGNORECASE,
 )
 
