@@ -127,10 +127,11 @@ CLAUSE_THEN_MORE = re.compile(r"^([^,.?!;:–]{2,}?)\s*[,.?!;:–]\s*\S")  # a d
 def asks_after(message_text: str) -> bool:
     """A short first clause, then a question of its own of three words or more ("utveckla, var kommer principerna
     ifrån?"): the request in the first clause is what the question answers."""
-    clause = CLAUSE_THEN_MORE.match(message_text.strip())
-    if clause is None or len(clause.group(1).split()) > 3 or not message_text.strip().endswith("?"):
+    text = message_text.strip()
+    clause = CLAUSE_THEN_MORE.match(text)
+    if clause is None or len(clause.group(1).split()) > 3 or not text.endswith("?"):
         return False
-    rest = message_text.strip()[clause.end(1) :].strip(" ,.?!;:–")
+    rest = text[clause.end(1) :].strip(" ,.?!;:–")
     return len(rest.split()) >= 3 and not MORE_OF_IT.search(rest)
 
 

@@ -23,14 +23,16 @@ def folded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
     return re.compile(strip_diacritics(pattern), flags)
 
 
+# the goals after their count: "elva mål", "sjutton globala mål", "the eleven goals"
+GOALS_AFTER_COUNT = r"\s+(?:(?:globala|global|av\s+de)\s+)?(?:mål\w*|goals?)\b"
 SDG_TERMS = folded(
     r"\b(sdg\w*|agenda\s*2030\w*(?:-mål\w*)?|globala?\s+mål\w*|global\s+goals?|hållbarhetsmål\w*|fn:?s?\s+(?:globala\s+)?mål\w*|"
     r"un\s+goals?|sustainable\s+development\s+goals?|world\s+goals?|fn-mål\w*|fn:?s\s+\w+\s+mål\w*|"
-    r"(?:elva|sjutton|eleven|seventeen|11|17)\s+(?:(?:globala|global|av\s+de)\s+)?(?:mål\w*|goals?)\b)",
+    rf"(?:elva|sjutton|eleven|seventeen|11|17){GOALS_AFTER_COUNT})",
 )
 # the goals by their count ("vilka elva mål täcker programmet?", "the eleven goals"): no goal area's words ("eleven"
 # is also Swedish for "the pupil")
-GOALS_BY_COUNT = folded(r"\b(?:elva|sjutton|eleven|seventeen)\s+(?:(?:globala|global|av\s+de)\s+)?(?:mål\w*|goals?)\b")
+GOALS_BY_COUNT = folded(rf"\b(?:elva|sjutton|eleven|seventeen){GOALS_AFTER_COUNT}")
 SDG_NUMBER = folded(r"\b(?:mål|målet|goal|sdg)\s*(?:nr\.?|nummer|number|no\.?|#)?\s*(\d{1,2})\b(?!\s*%)")
 COUNT_WORDS = folded(r"\b(hur\s+många|how\s+many|antal(?:et)?|number\s+of)\b")
 # a definition asked for ("vad är Agenda 2030?", "what is the 2030 Agenda?"), not a list of goals
@@ -116,25 +118,25 @@ SDG_NAME_MIN_RATIO = 90.0  # partial ratio of an SDG's name against the question
 def uncovered_sdgs_named(model: GoalAreaModel, text: str) -> list[int]:
     """The SDGs outside the programme that a text names by their Swedish or English name ("hav och marina
     resurser", "climate action"), typed without diacritics or with a small slip."""
-    folded = fold(text)
-    return [
-        n
-        for n, goal in sorted(model.sdg_goals.items())
-        if n not in model.covered_sdgs
-        and any(fuzz.partial_ratio(fold(name), folded) >= SDG_NAME_MIN_RATIO for name in (goal.name_sv, goal.name_en))
-    ]
+    return _sdgs_named(model, text, covered=False, min_words=1)
 
 
 def covered_sdgs_named(model: GoalAreaModel, text: str) -> list[int]:
     """The programme's SDGs that a text names by a name of two words or more ("Zero Hunger", "ingen hunger"); a
     one-word name ("Jämställdhet") is as likely the topic as the goal."""
+    return _sdgs_named(model, text, covered=True, min_words=2)
+
+
+def _sdgs_named(model: GoalAreaModel, text: str, covered: bool, min_words: int) -> list[int]:
+    """The SDGs, in the programme or outside it, that a text names by a Swedish or English name of at least
+    ``min_words`` words (rapidfuzz partial ratio, casefolded and without diacritics)."""
     folded = fold(text)
     return [
         n
         for n, goal in sorted(model.sdg_goals.items())
-        if n in model.covered_sdgs
+        if (n in model.covered_sdgs) == covered
         and any(
-            len(name.split()) >= 2 and fuzz.partial_ratio(fold(name), folded) >= SDG_NAME_MIN_RATIO
+            len(name.split()) >= min_words and fuzz.partial_ratio(fold(name), folded) >= SDG_NAME_MIN_RATIO
             for name in (goal.name_sv, goal.name_en)
         )
     ]

@@ -5,18 +5,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.chain import Assistant
-from assistant.models import Turn
+from tests.assistant.test_misspelt_and_promised import history_of
 from tests.assistant.test_understanding import with_settings
 
 pytestmark = pytest.mark.integration  # the real embedder and index
 
 
 def converse(assistant: Assistant, questions: list[str]):
-    turns: list[Turn] = []
-    for question in questions[:-1]:
-        answer = assistant.ask(question, history=turns)
-        turns.append(Turn(question=question, answer=answer.answer, goal_areas=[g.name for g in answer.goal_areas]))
-    return assistant.ask(questions[-1], history=turns)
+    """The answer to the last of ``questions``, after the ones before it."""
+    return assistant.ask(questions[-1], history=history_of(assistant, *questions[:-1]))
 
 
 def test_back_to_swedish_after_a_translation_gives_the_first_answer_in_swedish(corpus_assistant, monkeypatch):
